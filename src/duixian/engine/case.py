@@ -1,0 +1,164 @@
+"""Reading a case (YAML or JSON) into validated models, then into columns.
+
+Validation is pydantic's: unknown fields, wrong types and negative amounts are
+refused with the dotted path of the field. Lists of entities become tables,
+one column per field; a nested list (a party's qualifications) becomes a child
+table with a column naming its parent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+
+import numpy as np
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from duixian.engine.identifiers import check_uscc
+from duixian.engine.money import percent_to_scaled, yuan_to_fen
+from duixian.engine.tables import Column, Table
+from duixian.errors import InputError, InputErrors
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _MoneyMarker:
+    """Marks a field as a yuan amount to be stored as fen."""
+
+
+class _PercentMarker:
+    """Marks a field as a percent to be stored as an integer ratio × RATE_SCALE."""
+
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), _MoneyMarker()]
+Uscc = Annotated[str, AfterValidator(check_uscc)]
+# A percent with at most six decimals (1.5 means 1.5%), stored exactly as ratio × RATE_SCALE.
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=6), _PercentMarker()]
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown fields are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validation_errors(exc: ValidationError) -> InputErrors:
+    errors = []
+    for err in exc.errors():
+        reason = err["msg"]
+        if err["type"] == "extra_forbidden":
+            reason = "unknown field"
+        errors.append(InputError(_dotted(err["loc"]) or "case", reason))
+    return InputErrors(errors)
+
+
+def read_document(path: Path) -> Mapping[str, Any]:
+    """Parse a case file; YAML or JSON by extension."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise InputError(str(path), "a case is a mapping of fields")
+    return data
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_errors(exc) from None
+
+
+def _marker(annotation: Any, metadata: list[Any]) -> str:
+    for m in [*metadata, *getattr(annotation, "__metadata__", ())]:
+        if isinstance(m, _MoneyMarker):
+            return "money"
+        if isinstance(m, _PercentMarker):
+            return "percent"
+    return ""
+
+
+def _base_type(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the scalar type."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _column(values: list[Any], annotation: Any, marker: str) -> Column:
+    if marker == "money":
+        return np.asarray([-1 if v is None else yuan_to_fen(v) for v in values], dtype=np.int64)
+    if marker == "percent":
+        return np.asarray([-1 if v is None else percent_to_scaled(v) for v in values], dtype=np.int64)
+    base = _base_type(annotation)
+    if base is bool:
+        return np.asarray([bool(v) for v in values], dtype=bool)
+    if base is dt.date:
+        return np.asarray([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[D]")
+    if base is int:
+        return np.asarray([-1 if v is None else v for v in values], dtype=np.int64)
+    col = np.empty(len(values), dtype=object)
+    col[:] = [v if isinstance(v, Decimal) else ("" if v is None else str(v)) for v in values]
+    return col
+
+
+def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+    return None
+
+
+def models_to_tables(
+    name: str, model: type[BaseModel], rows: list[BaseModel], parent: str | None = None
+) -> dict[str, Table]:
+    """Turn a list of models into a table; nested model lists become child tables."""
+    tables: dict[str, Table] = {}
+    columns: dict[str, Column] = {}
+    for field_name, info in model.model_fields.items():
+        child = _list_item_model(info.annotation)
+        values = [getattr(r, field_name) for r in rows]
+        if child is not None:
+            child_rows: list[BaseModel] = []
+            parents: list[str] = []
+            for r, items in zip(rows, values, strict=True):
+                child_rows.extend(items)
+                parents.extend([r.id] * len(items))  # type: ignore[attr-defined]
+            child_name = f"{name}.{field_name}"
+            sub = models_to_tables(child_name, child, child_rows, parent=name)
+            sub[child_name].columns["parent"] = np.asarray(parents, dtype=object)
+            tables.update(sub)
+            continue
+        if get_origin(info.annotation) is list:  # list of scalars: keep as object column of tuples
+            col = np.empty(len(values), dtype=object)
+            col[:] = [tuple(v) for v in values]
+            columns[field_name] = col
+            continue
+        columns[field_name] = _column(values, info.annotation, _marker(info.annotation, info.metadata))
+    tables[name] = Table(name, columns)
+    return tables

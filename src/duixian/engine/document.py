@@ -1,0 +1,71 @@
+"""A gazette document as the engine sees it: its rules, parameters, validity and final passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from duixian.engine.rules import Context, Formula, Lines, RuleKind, RuleSpec
+from duixian.engine.tables import BoolArray, Column
+
+# Conditions every cash rule of the document adds for its beneficiaries (e.g. 76号 g1).
+ScopeCheck = Callable[[Context, Column, RuleSpec], dict[str, BoolArray]]
+# Passes over all lines of a case once every rule has run (e.g. 76号 g3, caps across lines).
+Finaliser = Callable[[Context, list[Lines]], None]
+
+
+@dataclass
+class Document:
+    id: str
+    number: str
+    title: str
+    applies_from: dt.date
+    applies_to: dt.date
+    folder: Path
+    rules: dict[str, RuleSpec] = field(default_factory=dict)
+    case_model: type[BaseModel] | None = None
+    # Id columns that must name a row of another table: "loans.borrower" → "parties".
+    references: dict[str, str] = field(default_factory=dict)
+    # Date columns whose rows must fall inside the year concerned.
+    dated_in_year: tuple[str, ...] = ()
+    scope: ScopeCheck | None = None
+    finalisers: list[Finaliser] = field(default_factory=list)
+
+    @property
+    def parameter_files(self) -> list[Path]:
+        return sorted((self.folder / "parameters").glob("*.yaml"))
+
+    @property
+    def test_files(self) -> list[Path]:
+        return sorted((self.folder / "tests").glob("*.yaml"))
+
+    def rule(
+        self,
+        id: str,
+        *,
+        title: str,
+        clause: str,
+        quote: str,
+        kind: RuleKind = "cash",
+        aggregate_cap: str | None = None,
+    ) -> Callable[[Formula], Formula]:
+        """Register the decorated function as the formula of rule ``<document>.<id>``."""
+
+        def register(formula: Formula) -> Formula:
+            self.add(RuleSpec(f"{self.id}.{id}", title, clause, quote, kind, formula, aggregate_cap))
+            return formula
+
+        return register
+
+    def add(self, spec: RuleSpec) -> None:
+        if spec.id in self.rules:
+            raise ValueError(f"rule {spec.id} registered twice")
+        self.rules[spec.id] = spec
+
+    def finaliser(self, fn: Finaliser) -> Finaliser:
+        self.finalisers.append(fn)
+        return fn

@@ -1,0 +1,163 @@
+"""Dated parameters, kept apart from the formulas that use them.
+
+A parameter file (YAML) maps a parameter name to its description, unit, source
+and a series of values, each taking effect on a date:
+
+    c1.cap:
+      description: 第一条 单户补助上限
+      unit: yuan
+      source: {document: 温政办〔2019〕76号, clause: 附件第一条, quote: 单户不超过20万元}
+      values:
+        2019-01-01: 200000
+
+A value may carry its own source (``{value: 4.25, source: {...}}``), as the LPR
+table does, one announcement per month. Units: ``yuan`` (stored as fen),
+``ratio`` and ``percent`` (stored as exact fractions), ``count``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+from duixian.engine.money import to_fraction, yuan_to_fen
+
+Unit = Literal["yuan", "ratio", "percent", "count", "text"]
+Value = Fraction | int | str
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str
+    clause: str
+    quote: str
+    note: str = ""
+
+    def cite(self) -> str:
+        return f"{self.document} {self.clause}：“{self.quote}”"
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    start: dt.date
+    value: Value
+    source: Source
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    unit: Unit
+    values: tuple[DatedValue, ...]  # sorted by start
+    overridden: bool = False
+
+    def at(self, when: dt.date) -> DatedValue:
+        chosen: DatedValue | None = None
+        for v in self.values:
+            if v.start <= when:
+                chosen = v
+        if chosen is None:
+            raise LookupError(f"parameter {self.name} has no value on {when} (first: {self.values[0].start})")
+        return chosen
+
+    def scaled_at_many(self, dates: npt.NDArray[np.datetime64], scale: int) -> tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.datetime64]
+    ]:
+        """Vectorised lookup: value × scale (must be whole) and the value's start date, per date."""
+        starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
+        scaled = []
+        for v in self.values:
+            s = Fraction(v.value) * scale
+            if s.denominator != 1:
+                raise ValueError(f"{self.name}={v.value} is not a whole multiple of 1/{scale}")
+            scaled.append(int(s))
+        idx = np.searchsorted(starts, dates.astype("datetime64[D]"), side="right") - 1
+        if np.any(idx < 0):
+            first = str(starts[0])
+            raise LookupError(f"parameter {self.name} has no value before {first}")
+        return np.asarray(scaled, dtype=np.int64)[idx], starts[idx]
+
+
+def _parse_value(unit: Unit, raw: Any) -> Value:
+    if unit == "yuan":
+        return yuan_to_fen(raw)
+    if unit == "ratio":
+        return to_fraction(raw)
+    if unit == "percent":
+        return to_fraction(raw) / 100
+    if unit == "count":
+        return int(raw)
+    return str(raw)
+
+
+def _parse_source(raw: Mapping[str, Any]) -> Source:
+    return Source(
+        document=str(raw["document"]),
+        clause=str(raw["clause"]),
+        quote=str(raw["quote"]),
+        note=str(raw.get("note", "")),
+    )
+
+
+def parse_parameter(name: str, raw: Mapping[str, Any]) -> Parameter:
+    unit: Unit = raw["unit"]
+    default_source = _parse_source(raw["source"]) if "source" in raw else None
+    values = []
+    for start, entry in raw["values"].items():
+        if isinstance(entry, Mapping):
+            source = _parse_source(entry["source"]) if "source" in entry else default_source
+            value = entry["value"]
+        else:
+            source, value = default_source, entry
+        if source is None:
+            raise ValueError(f"parameter {name}: value from {start} has no source")
+        start_date = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        values.append(DatedValue(start_date, _parse_value(unit, value), source))
+    values.sort(key=lambda v: v.start)
+    return Parameter(name, str(raw.get("description", "")), unit, tuple(values))
+
+
+@dataclass
+class ParameterSet:
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, files: Iterable[tuple[str, Path]]) -> ParameterSet:
+        """Load (prefix, file) pairs; each parameter is named ``prefix.name``."""
+        ps = cls()
+        for prefix, path in files:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for name, raw in data.items():
+                full = f"{prefix}.{name}" if prefix else name
+                if full in ps.parameters:
+                    raise ValueError(f"parameter {full} defined twice")
+                ps.parameters[full] = parse_parameter(full, raw)
+        return ps
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise KeyError(f"unknown parameter {name}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.parameters
+
+    def with_overrides(self, overrides: Mapping[str, Any], start: dt.date, source: Source) -> ParameterSet:
+        """A copy where each named parameter takes a new value from ``start`` (used by reforms)."""
+        new = dict(self.parameters)
+        for name, raw in overrides.items():
+            p = self[name]
+            kept = tuple(v for v in p.values if v.start < start)
+            value = DatedValue(start, _parse_value(p.unit, raw), source)
+            new[name] = replace(p, values=(*kept, value), overridden=True)
+        return ParameterSet(new)

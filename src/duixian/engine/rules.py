@@ -1,0 +1,182 @@
+"""What a rule is, what it computes, and the context it computes in.
+
+A rule is a function from a :class:`Context` (tables of entities, dated
+parameters, chosen readings, the year) to :class:`Lines`: one row per thing
+that may be paid (a loan's subsidy, a claim's compensation), with the amount,
+every condition checked, every intermediate value and every cap that bound,
+all as columns. The explanation of any single amount is read off these
+columns, so a city and a single case share one encoding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from duixian.engine.money import IntArray
+from duixian.engine.parameters import DatedValue, Parameter, ParameterSet
+from duixian.engine.readings import Readings
+from duixian.engine.tables import BoolArray, Column, Table
+
+StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percent"]
+RuleKind = Literal["cash", "deposit", "condition", "timing", "definition"]
+
+
+@dataclass
+class Step:
+    """An intermediate value, one per line, with a label a reviewer understands."""
+
+    label: str
+    values: Column
+    unit: StepUnit
+
+
+@dataclass
+class RowParameter:
+    """A parameter whose value depends on the line (e.g. the LPR at each loan's start)."""
+
+    parameter: Parameter
+    scaled: IntArray
+    scale: int
+    starts: npt.NDArray[np.datetime64]
+
+
+@dataclass
+class Lines:
+    rule_id: str
+    beneficiary: Column
+    subject: Column
+    project: Column
+    amount: IntArray
+    steps: dict[str, Step] = field(default_factory=dict)
+    conditions: dict[str, BoolArray] = field(default_factory=dict)
+    caps: dict[str, BoolArray] = field(default_factory=dict)
+    parameters: dict[str, DatedValue] = field(default_factory=dict)
+    row_parameters: dict[str, RowParameter] = field(default_factory=dict)
+    readings: dict[str, str] = field(default_factory=dict)
+    # Set while finalising (duplication, caps across lines): deductions and notes per row.
+    adjustments: dict[str, IntArray] = field(default_factory=dict)
+    notes: dict[int, list[str]] = field(default_factory=dict)
+    payable: IntArray | None = None
+
+    def __len__(self) -> int:
+        return len(self.amount)
+
+    @property
+    def eligible(self) -> BoolArray:
+        ok = np.ones(len(self.amount), dtype=bool)
+        for passed in self.conditions.values():
+            ok &= passed
+        return ok
+
+    def final(self) -> IntArray:
+        return self.payable if self.payable is not None else self.amount
+
+    def note(self, row: int, text: str) -> None:
+        self.notes.setdefault(int(row), []).append(text)
+
+
+@dataclass
+class Context:
+    """Everything a rule may read. Records which parameters and readings a rule used."""
+
+    year: int
+    tables: dict[str, Table]
+    params: ParameterSet
+    readings: Readings
+    extras: dict[str, Any] = field(default_factory=dict)
+    _used_params: dict[str, DatedValue] = field(default_factory=dict)
+    _used_row_params: dict[str, RowParameter] = field(default_factory=dict)
+    _used_readings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def year_start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    def table(self, name: str) -> Table:
+        return self.tables[name]
+
+    def param(self, name: str, at: dt.date | None = None) -> DatedValue:
+        value = self.params[name].at(at or self.year_start)
+        self._used_params[name] = value
+        return value
+
+    def param_per_row(self, name: str, dates: npt.NDArray[np.datetime64], scale: int) -> IntArray:
+        p = self.params[name]
+        scaled, starts = p.scaled_at_many(dates, scale)
+        self._used_row_params[name] = RowParameter(p, scaled, scale, starts)
+        return scaled
+
+    def reading(self, switch: str) -> str:
+        option = self.readings[switch]
+        self._used_readings[switch] = option
+        return option
+
+    def start_rule(self) -> None:
+        self._used_params, self._used_row_params, self._used_readings = {}, {}, {}
+
+    def stamp(self, lines: Lines) -> Lines:
+        """Attach what the rule just used to its lines."""
+        lines.parameters.update(self._used_params)
+        lines.row_parameters.update(self._used_row_params)
+        lines.readings.update(self._used_readings)
+        return lines
+
+
+Formula = Callable[[Context], Lines]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    clause: str
+    quote: str
+    kind: RuleKind
+    formula: Formula | None = None
+    # A cap per beneficiary per year that spans lines; applied after duplication (g3).
+    aggregate_cap: str | None = None
+
+    @property
+    def document_id(self) -> str:
+        return self.id.rsplit(".", 1)[0]
+
+
+def make_lines(
+    rule_id: str,
+    *,
+    beneficiary: Column,
+    subject: Column,
+    project: Column,
+    raw_amount: IntArray,
+    conditions: dict[str, BoolArray],
+    steps: dict[str, Step] | None = None,
+    caps: dict[str, BoolArray] | None = None,
+) -> Lines:
+    """Lines whose amount is the raw amount where every condition holds, else 0."""
+    lines = Lines(
+        rule_id=rule_id,
+        beneficiary=np.asarray(beneficiary, dtype=object),
+        subject=np.asarray(subject, dtype=object),
+        project=np.asarray(project, dtype=object),
+        amount=np.asarray(raw_amount, dtype=np.int64),
+        steps=steps or {},
+        conditions=conditions,
+        caps=caps or {},
+    )
+    lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)
+    return lines
+
+
+def prefixed(prefix: str, ids: Column) -> Column:
+    """'loan' + ['L1','L2'] → ['loan:L1', 'loan:L2'] (subject and project keys)."""
+    return np.asarray([f"{prefix}:{i}" for i in ids], dtype=object)

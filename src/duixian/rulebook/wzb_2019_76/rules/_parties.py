@@ -1,0 +1,70 @@
+"""Facts about parties that several clauses ask: where registered, private, small/micro, qualified.
+
+Each function returns one value per row of the ``parties`` table; use
+:func:`at` to read them for the parties named by another table's id column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from duixian.engine.rules import Context
+from duixian.engine.tables import BoolArray, Column, gather, index_of
+from duixian.rulebook.wzb_2019_76.rules.g4 import size_classes
+
+QualificationKinds = tuple[str, ...]
+TECH_AND_GROWTH: QualificationKinds = (
+    "national_high_tech",
+    "provincial_tech_sme",
+    "high_growth",
+    "small_micro_star_city",
+    "small_micro_star_provincial",
+)
+GROWTH_OR_LEADING: QualificationKinds = ("high_growth", "leading")
+
+
+def rows(ctx: Context, ids: Column) -> npt.NDArray[np.intp]:
+    return index_of(np.asarray(ids, dtype=object), ctx.table("parties")["id"])
+
+
+def at(ctx: Context, per_party: Column, ids: Column, missing: object = False) -> Column:
+    """The per-party values for the parties named in ``ids``."""
+    return gather(per_party, rows(ctx, ids), missing)
+
+
+def column(ctx: Context, name: str, ids: Column, missing: object = False) -> Column:
+    return at(ctx, ctx.table("parties")[name], ids, missing)
+
+
+def in_wenzhou(ctx: Context) -> BoolArray:
+    return np.asarray(ctx.table("parties")["district"] != "市外", dtype=bool)
+
+
+def private(ctx: Context) -> BoolArray:
+    """g4: 民营企业 — not state-, HK/Macao/Taiwan- or foreign-controlled."""
+    return np.asarray(ctx.table("parties")["ownership"] == "private", dtype=bool)
+
+
+def small_micro(ctx: Context) -> BoolArray:
+    """g4: 小微企业 — small or micro under 300号, or an individual business or small/micro owner."""
+    p = ctx.table("parties")
+    sizes = size_classes(ctx)
+    forms = p["legal_form"]
+    return np.asarray(
+        (sizes == "small") | (sizes == "micro") | (forms == "individual_business") | (forms == "small_micro_owner"),
+        dtype=bool,
+    )
+
+
+def qualified(ctx: Context, kinds: QualificationKinds, ids: Column) -> BoolArray:
+    """Whether each named party holds one of ``kinds`` valid on some day of the year concerned."""
+    q = ctx.table("parties.qualifications")
+    lo, hi = np.datetime64(ctx.year_start), np.datetime64(ctx.year_end)
+    valid = np.isin(q["kind"], list(kinds)) & (q["valid_from"] <= hi) & (q["valid_to"] >= lo)
+    holders = np.unique(q["parent"][valid]) if valid.any() else np.array([], dtype=object)
+    return np.isin(np.asarray(ids, dtype=object), holders)
+
+
+def is_kind(ctx: Context, ids: Column, kind: str) -> BoolArray:
+    return np.asarray(column(ctx, "kind", ids, "") == kind, dtype=bool)

@@ -1,0 +1,123 @@
+"""c1 — 第一条 降低科创型成长型企业融资成本."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from duixian.engine.money import IntArray, mul_div_round
+from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.tables import Column
+from duixian.rulebook.wzb_2019_76.document import DOC
+from duixian.rulebook.wzb_2019_76.rules import _parties
+from duixian.rulebook.wzb_2019_76.rules._loans import interest_days
+
+LPR_SCALE = 10_000  # LPR in basis points of a whole: 4.15% → 415
+FIVE_YEAR_LPR_FROM = np.datetime64("2019-08-20")  # PBoC announcement 〔2019〕第15号
+POLICY_START = np.datetime64("2019-01-01")
+DAY_BASIS = {"actual_360": 360, "actual_365": 365}
+
+
+@DOC.rule(
+    "c1",
+    title="科创型成长型企业贷款补助",
+    clause="附件第一条",
+    quote=(
+        "我市国家高新技术企业、省科技型中小企业、高成长型企业、市级以上小微成长之星企业向我市银行业"
+        "金融机构贷款，按贷款市场报价利率（LPR）的10%享受市级财政贷款补助，单户不超过20万元。"
+    ),
+    aggregate_cap="wzb-2019-76.c1.cap",
+)
+def loan_subsidy(ctx: Context) -> Lines:
+    loans = ctx.table("loans")
+    start, end = loans["start_date"], loans["end_date"]
+    days, first_day, last_day = interest_days(ctx, start, end)
+    lpr_days, lpr_bp, lpr_published, tenor = _lpr_day_sum(ctx, start, first_day, last_day, end)
+    ctx.reading("wzb-2019-76.c1.cap_period")  # applied with the cap, after g3 (see g3.aggregate_caps)
+    basis = DAY_BASIS[ctx.reading("wzb-2019-76.c1.day_count")]
+    rate = Fraction(ctx.param("wzb-2019-76.c1.rate").value)
+    raw = mul_div_round([loans["principal"], lpr_days, rate.numerator], LPR_SCALE * basis * rate.denominator)
+
+    lender_is_local_bank = _parties.is_kind(ctx, loans["lender"], "bank") & _parties.at(
+        ctx, _parties.in_wenzhou(ctx), loans["lender"]
+    )
+    return make_lines(
+        "wzb-2019-76.c1",
+        beneficiary=loans["borrower"],
+        subject=prefixed("loan", loans["id"]),
+        project=prefixed("loan-interest", loans["id"]),
+        raw_amount=raw,
+        conditions={
+            "借款企业为国家高新技术企业、省科技型中小企业、高成长型企业或市级以上小微成长之星": (
+                _parties.qualified(ctx, _parties.TECH_AND_GROWTH, loans["borrower"])
+            ),
+            "贷款银行为我市银行业金融机构": lender_is_local_bank,
+            "当年有计息天数": days > 0,
+        },
+        steps={
+            "principal": Step("贷款本金", loans["principal"], "fen"),
+            "first_day": Step("当年计息起日", first_day, "date"),
+            "last_day": Step("当年计息止日（含）", last_day, "date"),
+            "days": Step("当年计息天数", days, "days"),
+            "tenor": Step("LPR 品种", tenor, "text"),
+            "lpr_published": Step("适用 LPR 公布日", lpr_published, "date"),
+            "lpr": Step("适用 LPR", lpr_bp, "bp"),
+            "lpr_days": Step("Σ LPR（基点）× 天数", lpr_days, "count"),
+            "basis": Step("年计息天数基准", np.full(len(loans), basis), "days"),
+            "raw": Step("本金 × LPR × 10% × 天数 ÷ 基准（四舍五入到分）", raw, "fen"),
+        },
+    )
+
+
+def _lpr_day_sum(
+    ctx: Context, start: Column, first_day: Column, last_day: Column, end: Column
+) -> tuple[IntArray, IntArray, Column, Column]:
+    """Σ over the year's interest days of the applicable LPR (in basis points).
+
+    Returns the sum, the LPR shown to reviewers (the one fixed at the loan start, or under daily
+    fixing the one in force on the first interest day), its publication date, and the tenor.
+    """
+    five_year = np.zeros(len(start), dtype=bool)
+    if ctx.reading("wzb-2019-76.c1.lpr_tenor") == "by_term":
+        # 5年以上: a term of more than five years, and only once a 5-year LPR exists.
+        five_year = (_add_years(start, 5) < end) & (start >= FIVE_YEAR_LPR_FROM)
+    tenor = np.where(five_year, "5年期以上", "1年期").astype(object)
+    fixing = np.maximum(start, POLICY_START)
+    one_bp = ctx.param_per_row("lpr.one_year", fixing, LPR_SCALE)
+    lpr_bp = one_bp
+    if five_year.any():
+        five_bp = ctx.param_per_row("lpr.five_year", np.maximum(fixing, FIVE_YEAR_LPR_FROM), LPR_SCALE)
+        lpr_bp = np.where(five_year, five_bp, one_bp)
+    published = _published(ctx, fixing, five_year)
+    days = np.maximum((last_day - first_day).astype(np.int64) + 1, 0)
+    if ctx.reading("wzb-2019-76.c1.lpr_fixing") == "loan_start":
+        return lpr_bp * days, lpr_bp, published, tenor
+    total = np.zeros(len(start), dtype=np.int64)
+    for series, mask in (("lpr.one_year", ~five_year), ("lpr.five_year", five_year)):
+        if not mask.any():
+            continue
+        param = ctx.params[series]
+        bounds = [np.datetime64(v.start) for v in param.values] + [np.datetime64("9999-12-31")]
+        for k, value in enumerate(param.values):
+            lo = np.maximum(first_day, bounds[k])
+            hi = np.minimum(last_day, bounds[k + 1] - np.timedelta64(1, "D"))
+            overlap = np.maximum((hi - lo).astype(np.int64) + 1, 0)
+            total += np.where(mask, overlap * int(value.value * LPR_SCALE), 0)  # type: ignore[operator]
+        ctx.param_per_row(series, np.maximum(first_day, bounds[0]), LPR_SCALE)
+    shown = np.where(days > 0, (total + days // 2) // np.maximum(days, 1), lpr_bp)
+    return total, shown.astype(np.int64), published, tenor
+
+
+def _published(ctx: Context, fixing: Column, five_year: Column) -> Column:
+    one = ctx.params["lpr.one_year"].scaled_at_many(fixing, LPR_SCALE)[1]
+    if not five_year.any():
+        return one
+    five = ctx.params["lpr.five_year"].scaled_at_many(np.maximum(fixing, FIVE_YEAR_LPR_FROM), LPR_SCALE)[1]
+    return np.where(five_year, five, one)
+
+
+def _add_years(dates: Column, years: int) -> Column:
+    y = dates.astype("datetime64[Y]")
+    offset = dates - y.astype("datetime64[D]")
+    return (y + np.timedelta64(years, "Y")).astype("datetime64[D]") + offset
