@@ -1,3 +1,17 @@
-"""The rules of 温政办〔2019〕76号, one module per clause; importing registers them in order."""
+"""The rules of 温政办〔2019〕76号, one module per clause (g1–g4 general, c1–c11 the articles).
 
-from duixian.rulebook.wzb_2019_76.rules import g1, g4, c1, c8, g3  # noqa: F401
+Importing this package imports every module in clause order, which registers its rules.
+"""
+
+import importlib
+import pkgutil
+import re
+
+
+def _clause_order(name: str) -> tuple[int, int]:
+    number = re.search(r"\d+", name)
+    return (0 if name.startswith("g") else 1, int(number.group()) if number else 0)
+
+
+for _module in sorted((m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")), key=_clause_order):
+    importlib.import_module(f"{__name__}.{_module}")
