@@ -23,7 +23,9 @@ from duixian.errors import InputError, InputErrors
 P = ParamSpec("P")
 R = TypeVar("R")
 
-app = typer.Typer(help="兑现 duixian — 温州市产业政策奖励兑现系统", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="兑现 duixian — 温州市产业政策奖励兑现系统", no_args_is_help=True, add_completion=False
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -66,7 +68,9 @@ def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable
         return
     table = Table("规则", "名称", "类型", "出处")
     for item in items:
-        table.add_row(item["id"], item["title"], item["kind"], f"{item['document']} {item['clause']}")
+        table.add_row(
+            str(item["id"]), str(item["title"]), str(item["kind"]), f"{item['document']} {item['clause']}"
+        )
     out.print(table)
 
 
@@ -76,7 +80,9 @@ def calc(
     case: Annotated[Path, typer.Argument(help="a case file, YAML or JSON (see examples/)")],
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable, with full explanations")] = False,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
-    all_lines: Annotated[bool, typer.Option("--all", help="also explain lines that are not eligible")] = False,
+    all_lines: Annotated[
+        bool, typer.Option("--all", help="also explain lines that are not eligible")
+    ] = False,
 ) -> None:
     """Compute every amount a case is owed, each with its explanation."""
     result = calculate_case(read_document(case), rule)
@@ -90,7 +96,9 @@ def calc(
     table = Table("规则", "受益方", "事项", "金额（元）", "上限/扣减")
     for item in items:
         notes = item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]
-        table.add_row(item["rule"], item["beneficiary"], item["subject"], item["amount"]["yuan"], "；".join(notes))
+        table.add_row(
+            item["rule"], item["beneficiary"], item["subject"], item["amount"]["yuan"], "；".join(notes)
+        )
     table.add_row("合计", "", "", format_fen(total), "")
     out.print(table)
     for item in items:

@@ -25,7 +25,6 @@ from duixian.engine.money import percent_to_scaled, yuan_to_fen
 from duixian.engine.tables import Column, Table
 from duixian.errors import InputError, InputErrors
 
-
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -47,6 +46,13 @@ class Strict(BaseModel):
     """Base of every input model: unknown fields are errors, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CaseBase(Strict):
+    """What every document's case has: the year concerned and the readings chosen."""
+
+    year: int = Field(description="the year concerned (奖补年度)")
+    readings: dict[str, str] = {}
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
@@ -75,7 +81,9 @@ def read_document(path: Path) -> Mapping[str, Any]:
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+        raise InputError(
+            str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
+        ) from None
     if not isinstance(data, Mapping):
         raise InputError(str(path), "a case is a mapping of fields")
     return data

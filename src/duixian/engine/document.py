@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel
-
+from duixian.engine.case import CaseBase
 from duixian.engine.rules import Context, Formula, Lines, RuleKind, RuleSpec
 from duixian.engine.tables import BoolArray, Column
 
@@ -27,7 +26,7 @@ class Document:
     applies_to: dt.date
     folder: Path
     rules: dict[str, RuleSpec] = field(default_factory=dict)
-    case_model: type[BaseModel] | None = None
+    case_model: type[CaseBase] | None = None
     # Id columns that must name a row of another table: "loans.borrower" → "parties".
     references: dict[str, str] = field(default_factory=dict)
     # Date columns whose rows must fall inside the year concerned.

@@ -53,7 +53,9 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         dates = tables[table_name][column]
         for row in np.flatnonzero((dates < lo) | (dates > hi)):
             errors.append(
-                InputError(f"{table_name}[{row}].{column}", f"{dates[row]} is outside the year concerned {year}")
+                InputError(
+                    f"{table_name}[{row}].{column}", f"{dates[row]} is outside the year concerned {year}"
+                )
             )
     if errors:
         raise InputErrors(errors)

@@ -118,7 +118,10 @@ def to_text(item: dict[str, Any]) -> str:
     for n in item["notes"]:
         lines.append(f"  说明：{n}")
     lines.append("  参数：")
-    lines += [f"    {p['name']} = {p['value']}（自 {p['effective_from']} 起；{p['source']}）" for p in item["parameters"]]
+    lines += [
+        f"    {p['name']} = {p['value']}（自 {p['effective_from']} 起；{p['source']}）"
+        for p in item["parameters"]
+    ]
     if item["readings"]:
         lines.append("  解释口径：")
         lines += [f"    {r['switch']} = {r['option']}：{r['meaning']}" for r in item["readings"]]

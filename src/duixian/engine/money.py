@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -109,8 +110,9 @@ def mul_div_round(
         for f in factors:
             num = num * f.astype(object)
         den = den.astype(object)
-    sign = np.where(np.asarray(num) < 0, -1, 1)
-    magnitude = np.abs(num)
+    signed: npt.NDArray[Any] = np.asarray(num)
+    sign = np.where(signed < 0, -1, 1)
+    magnitude = np.abs(signed)
     rounded = (2 * magnitude + den) // (2 * den)
     result = sign * rounded
     return np.asarray(result).astype(np.int64)

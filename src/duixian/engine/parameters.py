@@ -69,9 +69,9 @@ class Parameter:
             raise LookupError(f"parameter {self.name} has no value on {when} (first: {self.values[0].start})")
         return chosen
 
-    def scaled_at_many(self, dates: npt.NDArray[np.datetime64], scale: int) -> tuple[
-        npt.NDArray[np.int64], npt.NDArray[np.datetime64]
-    ]:
+    def scaled_at_many(
+        self, dates: npt.NDArray[np.datetime64], scale: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
         """Vectorised lookup: value × scale (must be whole) and the value's start date, per date."""
         starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
         scaled = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -109,6 +110,24 @@ class Context:
         value = self.params[name].at(at or self.year_start)
         self._used_params[name] = value
         return value
+
+    def rate(self, name: str, at: dt.date | None = None) -> Fraction:
+        """A ratio or percent parameter, as an exact fraction (15% → 3/20)."""
+        value = self.param(name, at).value
+        if not isinstance(value, Fraction):
+            raise TypeError(f"parameter {name} is not a rate")
+        return value
+
+    def amount(self, name: str, at: dt.date | None = None) -> int:
+        """A money parameter, in fen."""
+        if self.params[name].unit != "yuan":
+            raise TypeError(f"parameter {name} is not an amount of money")
+        return int(self.param(name, at).value)
+
+    def count(self, name: str, at: dt.date | None = None) -> int:
+        if self.params[name].unit != "count":
+            raise TypeError(f"parameter {name} is not a count")
+        return int(self.param(name, at).value)
 
     def param_per_row(self, name: str, dates: npt.NDArray[np.datetime64], scale: int) -> IntArray:
         p = self.params[name]

@@ -99,4 +99,3 @@ def cumulative_cap(
     allowed = np.empty_like(amounts)
     allowed[order] = allowed_sorted
     return allowed, allowed < amounts
-

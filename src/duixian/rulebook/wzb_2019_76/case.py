@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from duixian.engine.case import Money, Percent, Strict, Uscc
+from duixian.engine.case import CaseBase, Money, Percent, Strict, Uscc
 
 PartyKind = Literal["enterprise", "bank", "guarantor", "insurer", "securities_firm", "other_financial"]
 QualificationKind = Literal[
@@ -55,7 +55,9 @@ class Party(Strict):
     ownership: Literal["private", "state", "hmt", "foreign"] = "private"  # g4 民营: 非国有/港澳台/外商控股
     legal_form: Literal["company", "individual_business", "small_micro_owner", "other"] = "company"
     size_class: Literal["micro", "small", "medium", "large"] | None = None  # as determined under 300号
-    industry: str | None = None  # g4: sector of 工信部联企业〔2011〕300号, to classify when size_class is absent
+    industry: str | None = (
+        None  # g4: sector of 工信部联企业〔2011〕300号, to classify when size_class is absent
+    )
     employees: int | None = Field(default=None, ge=0)
     revenue: Money | None = None
     total_assets: Money | None = None
@@ -214,10 +216,8 @@ class PriorAward(Strict):
     paid: bool = True
 
 
-class Case(Strict):
-    year: int = Field(description="the year concerned (奖补年度)")
+class Case(CaseBase):
     applied_on: dt.date | None = None  # g2: application date
-    readings: dict[str, str] = {}
     parties: list[Party] = []
     loans: list[Loan] = []
     guarantees: list[Guarantee] = []

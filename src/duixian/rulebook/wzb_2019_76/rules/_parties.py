@@ -52,7 +52,10 @@ def small_micro(ctx: Context) -> BoolArray:
     sizes = size_classes(ctx)
     forms = p["legal_form"]
     return np.asarray(
-        (sizes == "small") | (sizes == "micro") | (forms == "individual_business") | (forms == "small_micro_owner"),
+        (sizes == "small")
+        | (sizes == "micro")
+        | (forms == "individual_business")
+        | (forms == "small_micro_owner"),
         dtype=bool,
     )
 

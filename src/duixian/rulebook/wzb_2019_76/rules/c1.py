@@ -36,7 +36,7 @@ def loan_subsidy(ctx: Context) -> Lines:
     lpr_days, lpr_bp, lpr_published, tenor = _lpr_day_sum(ctx, start, first_day, last_day, end)
     ctx.reading("wzb-2019-76.c1.cap_period")  # applied with the cap, after g3 (see g3.aggregate_caps)
     basis = DAY_BASIS[ctx.reading("wzb-2019-76.c1.day_count")]
-    rate = Fraction(ctx.param("wzb-2019-76.c1.rate").value)
+    rate = ctx.rate("wzb-2019-76.c1.rate")
     raw = mul_div_round([loans["principal"], lpr_days, rate.numerator], LPR_SCALE * basis * rate.denominator)
 
     lender_is_local_bank = _parties.is_kind(ctx, loans["lender"], "bank") & _parties.at(
@@ -103,7 +103,7 @@ def _lpr_day_sum(
             lo = np.maximum(first_day, bounds[k])
             hi = np.minimum(last_day, bounds[k + 1] - np.timedelta64(1, "D"))
             overlap = np.maximum((hi - lo).astype(np.int64) + 1, 0)
-            total += np.where(mask, overlap * int(value.value * LPR_SCALE), 0)  # type: ignore[operator]
+            total += np.where(mask, overlap * int(Fraction(value.value) * LPR_SCALE), 0)
         ctx.param_per_row(series, np.maximum(first_day, bounds[0]), LPR_SCALE)
     shown = np.where(days > 0, (total + days // 2) // np.maximum(days, 1), lpr_bp)
     return total, shown.astype(np.int64), published, tenor
@@ -120,4 +120,5 @@ def _published(ctx: Context, fixing: Column, five_year: Column) -> Column:
 def _add_years(dates: Column, years: int) -> Column:
     y = dates.astype("datetime64[Y]")
     offset = dates - y.astype("datetime64[D]")
-    return (y + np.timedelta64(years, "Y")).astype("datetime64[D]") + offset
+    shifted: Column = (y + np.timedelta64(years, "Y")).astype("datetime64[D]") + offset
+    return shifted

@@ -32,7 +32,7 @@ def _fee_lines(
     g = ctx.table("guarantees")
     caps = {}
     if rule == "c8c" or ctx.reading(P + "c8c.cap_scope") == "all_guarantee_fees":
-        raw, caps["单笔补助不超过30万元"] = cap(raw, ctx.param(P + "c8c.cap").value)
+        raw, caps["单笔补助不超过30万元"] = cap(raw, ctx.amount(P + "c8c.cap"))
     return make_lines(
         P + rule,
         beneficiary=g["borrower"],
@@ -53,7 +53,7 @@ def _fee_lines(
 def _flat(ctx: Context, rule: str, label: str, rate_param: str, conditions: dict[str, BoolArray]) -> Lines:
     """A subsidy at one rate of the fee actually paid."""
     g = ctx.table("guarantees")
-    raw = apply_rate(g["fee_paid"], ctx.param(P + rate_param).value)  # type: ignore[arg-type]
+    raw = apply_rate(g["fee_paid"], ctx.rate(P + rate_param))
     return _fee_lines(ctx, rule, np.full(len(g), label, dtype=object), raw, conditions)
 
 
@@ -67,8 +67,8 @@ QUOTE_GOV = (
 def government_guarantee_fee(ctx: Context) -> Lines:
     g = ctx.table("guarantees")
     government, _, small_micro = _guarantee_facts(ctx)
-    low = rate_at_most(g["fee_rate"], ctx.param(P + "c8a.fee_rate_low").value)  # type: ignore[arg-type]
-    mid = rate_at_most(g["fee_rate"], ctx.param(P + "c8a.fee_rate_mid").value)  # type: ignore[arg-type]
+    low = rate_at_most(g["fee_rate"], ctx.rate(P + "c8a.fee_rate_low"))
+    mid = rate_at_most(g["fee_rate"], ctx.rate(P + "c8a.fee_rate_mid"))
     raw = np.where(
         low,
         apply_rate(g["fee_paid"], ctx.param(P + "c8a.rate_low").value),  # type: ignore[arg-type]
@@ -92,7 +92,7 @@ def government_guarantee_fee(ctx: Context) -> Lines:
 def private_guarantee_fee(ctx: Context) -> Lines:
     g = ctx.table("guarantees")
     _, non_government, small_micro = _guarantee_facts(ctx)
-    within = rate_at_most(g["fee_rate"], ctx.param(P + "c8b.fee_rate_max").value)  # type: ignore[arg-type]
+    within = rate_at_most(g["fee_rate"], ctx.rate(P + "c8b.fee_rate_max"))
     return _flat(
         ctx,
         "c8b",
@@ -117,8 +117,8 @@ def first_guarantee_fee(ctx: Context) -> Lines:
     government, non_government, small_micro = _guarantee_facts(ctx)
     conditions = {"企业首次融资担保": np.asarray(g["first_guarantee"], dtype=bool)}
     if ctx.reading(P + "c8c.rate_conditions") == "conditions_apply":
-        gov_ok = government & rate_at_most(g["fee_rate"], ctx.param(P + "c8a.fee_rate_mid").value)  # type: ignore[arg-type]
-        other_ok = non_government & rate_at_most(g["fee_rate"], ctx.param(P + "c8b.fee_rate_max").value)  # type: ignore[arg-type]
+        gov_ok = government & rate_at_most(g["fee_rate"], ctx.rate(P + "c8a.fee_rate_mid"))
+        other_ok = non_government & rate_at_most(g["fee_rate"], ctx.rate(P + "c8b.fee_rate_max"))
         conditions["借款人为小微企业"] = small_micro
         conditions["担保费率满足第八条条件（政府性≤1.5%，非政府性≤2%）"] = gov_ok | other_ok
     return _flat(ctx, "c8c", "30%", "c8c.rate", conditions)
@@ -142,7 +142,7 @@ def loan_insurance_premium(ctx: Context) -> Lines:
         apply_rate(ins["premium_paid"], ctx.param(P + "c8d.rate_first").value),  # type: ignore[arg-type]
         apply_rate(ins["premium_paid"], ctx.param(P + "c8d.rate").value),  # type: ignore[arg-type]
     )
-    within = rate_at_most(ins["premium_rate"], ctx.param(P + "c8d.premium_rate_max").value)  # type: ignore[arg-type]
+    within = rate_at_most(ins["premium_rate"], ctx.rate(P + "c8d.premium_rate_max"))
     return make_lines(
         P + "c8d",
         beneficiary=ins["borrower"],

@@ -67,7 +67,7 @@ def deduplicate(ctx: Context, all_lines: list[Lines]) -> None:
     row = np.concatenate([np.arange(len(ln)) for ln in cash])
     amounts = np.concatenate([ln.amount for ln in cash])
     prior = _prior_awards(ctx)
-    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     candidates = (counts[inverse] > 1) & (amounts > 0)
     prior_keys = {f"{b}\x1f{p}" for b, p in prior}
     candidates |= np.isin(keys, list(prior_keys)) if prior_keys else False
@@ -78,8 +78,14 @@ def deduplicate(ctx: Context, all_lines: list[Lines]) -> None:
         _settle(cash, owner, row, amounts, members, prior)
 
 
-def _settle(cash: list[Lines], owner: np.ndarray, row: np.ndarray, amounts: np.ndarray,
-            members: list[int], prior: dict[tuple[str, str], list[tuple[str, int, bool]]]) -> None:
+def _settle(
+    cash: list[Lines],
+    owner: np.ndarray,
+    row: np.ndarray,
+    amounts: np.ndarray,
+    members: list[int],
+    prior: dict[tuple[str, str], list[tuple[str, int, bool]]],
+) -> None:
     positive = [k for k in members if amounts[k] > 0]
     if not positive:
         return
@@ -89,22 +95,28 @@ def _settle(cash: list[Lines], owner: np.ndarray, row: np.ndarray, amounts: np.n
         if k == winner:
             continue
         lines, r = cash[owner[k]], row[k]
-        lines.payable[r] = 0  # type: ignore[index]
+        lines.payable[r] = 0
         lines.adjustments[G3][r] = amounts[k]
-        lines.note(r, f"g3(a) 同一项目同时符合 {w_lines.rule_id}（{format_fen(amounts[winner])} 元），执行最高额，本条不重复享受")
+        lines.note(
+            r,
+            f"g3(a) 同一项目同时符合 {w_lines.rule_id}（{format_fen(amounts[winner])} 元），执行最高额，本条不重复享受",
+        )
     key = (str(w_lines.beneficiary[w_row]), str(w_lines.project[w_row]))
     entitled = int(amounts[winner])
     deducted = 0
     for source, amount, paid in prior.get(key, []):
         if source == "other_city_policy" and amount >= entitled:
             deducted = entitled
-            w_lines.note(w_row, f"g3(e) 市级其他政策同类型奖励 {format_fen(amount)} 元不低于本条，执行最高额，本条不予兑现")
+            w_lines.note(
+                w_row,
+                f"g3(e) 市级其他政策同类型奖励 {format_fen(amount)} 元不低于本条，执行最高额，本条不予兑现",
+            )
             break
         if paid:
             deducted += amount
             w_lines.note(w_row, f"g3{SOURCE_LABEL[source]}：{format_fen(amount)} 元")
     deducted = min(deducted, entitled)
-    w_lines.payable[w_row] = entitled - deducted  # type: ignore[index]
+    w_lines.payable[w_row] = entitled - deducted
     w_lines.adjustments[G3][w_row] = deducted
 
 

@@ -1,0 +1,67 @@
+"""Exact money: fen, half-up rounding, overflow-safe products."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from duixian.engine.money import (
+    apply_rate,
+    cap,
+    format_fen,
+    mul_div_round,
+    percent_to_scaled,
+    rate_at_most,
+    yuan_to_fen,
+)
+
+
+def test_yuan_to_fen_is_exact_and_refuses_fractions_of_a_fen() -> None:
+    assert yuan_to_fen("200000") == 20_000_000
+    assert yuan_to_fen("0.01") == 1
+    with pytest.raises(ValueError, match="finer than a fen"):
+        yuan_to_fen("0.001")
+
+
+def test_half_up_at_exactly_half_a_fen() -> None:
+    # 1 fen × 50% = 0.5 fen → 1 fen; 3 fen × 50% = 1.5 → 2; 1 fen × 49% → 0
+    assert apply_rate(np.array([1, 3, 1]), Fraction(1, 2)).tolist()[:2] == [1, 2]
+    assert apply_rate(np.array([1]), Fraction(49, 100)).tolist() == [0]
+
+
+def test_negative_amounts_round_half_away_from_zero() -> None:
+    assert mul_div_round([np.array([-1, -3])], 2).tolist() == [-1, -2]
+
+
+@given(st.integers(min_value=0, max_value=10**15), st.integers(1, 10**6), st.integers(1, 10**6))
+def test_matches_python_fractions(amount: int, num: int, den: int) -> None:
+    expected = Fraction(amount * num, den)
+    floor = expected.numerator // expected.denominator
+    want = floor + (1 if expected - floor >= Fraction(1, 2) else 0)
+    assert mul_div_round([np.array([amount]), num], den).tolist() == [want]
+
+
+def test_products_beyond_int64_fall_back_to_exact_python_integers() -> None:
+    huge = np.array([9 * 10**15], dtype=np.int64)
+    got = mul_div_round([huge, 415, 366], 3_600_000)
+    assert got.tolist() == [(9 * 10**15 * 415 * 366 * 2 + 3_600_000) // 7_200_000]
+
+
+def test_cap_reports_where_it_bound() -> None:
+    amounts, bound = cap(np.array([100, 200, 300]), 200)
+    assert amounts.tolist() == [100, 200, 200]
+    assert bound.tolist() == [False, False, True]  # at the cap exactly, the cap did not cut
+
+
+def test_rate_at_most_includes_the_bound() -> None:
+    rates = np.array([percent_to_scaled("1"), percent_to_scaled("1.000001"), percent_to_scaled("0.999999")])
+    assert rate_at_most(rates, Fraction(1, 100)).tolist() == [True, False, True]
+
+
+def test_format_fen() -> None:
+    assert format_fen(123456789) == "1,234,567.89"
+    assert format_fen(-5) == "-0.05"
