@@ -9,7 +9,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from duixian.calculator import calculate_case
 from duixian.engine.case import read_document
@@ -18,13 +21,17 @@ from duixian.engine.explain import explain, to_text
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def median_ms(fn: object, repeat: int) -> float:
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def _explained(data: Mapping[str, Any]) -> list[str]:
+    return [to_text(i) for i in explain(calculate_case(data))]
 
 
 def main() -> None:
@@ -33,12 +40,10 @@ def main() -> None:
     for case in cases:
         data = read_document(case)
         calculate_case(data)  # warm caches: parameters, register
-        calc = median_ms(lambda: calculate_case(data), 200)
-        full = median_ms(lambda: [to_text(i) for i in explain(calculate_case(data))], 200)
-        cli = median_ms(
-            lambda: subprocess.run([sys.executable, "-m", "duixian", "calc", str(case)], check=True, capture_output=True),
-            7,
-        )
+        calc = median_ms(partial(calculate_case, data), 200)
+        full = median_ms(partial(_explained, data), 200)
+        command = [sys.executable, "-m", "duixian", "calc", str(case)]
+        cli = median_ms(partial(subprocess.run, command, check=True, capture_output=True), 7)
         print(f"{case.name:48} {calc:9.3f} {full:16.3f} {cli:12.1f}")
 
 

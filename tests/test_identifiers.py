@@ -7,7 +7,9 @@ import pytest
 from duixian.engine.identifiers import check_uscc, with_check_character
 
 
-@pytest.mark.parametrize("body", ["91330300MA285ABC1", "N2330302MF1234567", "Y1330300MA0000001", "52330000MJ0000001"])
+@pytest.mark.parametrize(
+    "body", ["91330300MA285ABC1", "N2330302MF1234567", "Y1330300MA0000001", "52330000MJ0000001"]
+)
 def test_valid_codes_pass(body: str) -> None:
     code = with_check_character(body)
     assert check_uscc(code) == code

@@ -26,7 +26,7 @@ R = TypeVar("R")
 app = typer.Typer(
     help="兑现 duixian — 温州市产业政策奖励兑现系统", no_args_is_help=True, add_completion=False
 )
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -61,7 +61,7 @@ def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable
             "applies": {"from": str(doc.applies_from), "to": str(doc.applies_to)},
         }
         for doc in rulebook.documents().values()
-        for spec in doc.rules.values()
+        for spec in doc.ordered_rules()
     ]
     if as_json:
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
@@ -87,10 +87,16 @@ def calc(
     """Compute every amount a case is owed, each with its explanation."""
     result = calculate_case(read_document(case), rule)
     items = explain(result, include_ineligible=all_lines)
-    total = result.total()
+    total, deposits = result.total("cash"), result.total("deposit")
     if as_json:
         payload: dict[str, Any] = {"document": result.document.id, "year": result.context.year}
-        payload |= {"total": {"fen": total, "yuan": format_fen(total)}, "lines": items}
+        payload |= {
+            "total": {"fen": total, "yuan": format_fen(total)},
+            "deposit_quota_total": {"fen": deposits, "yuan": format_fen(deposits)},
+            "lines": items,
+        }
+        if result.timing is not None:
+            payload["timing"] = result.timing
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table("规则", "受益方", "事项", "金额（元）", "上限/扣减")
@@ -99,11 +105,44 @@ def calc(
         table.add_row(
             item["rule"], item["beneficiary"], item["subject"], item["amount"]["yuan"], "；".join(notes)
         )
-    table.add_row("合计", "", "", format_fen(total), "")
+    table.add_row("现金奖补合计", "", "", format_fen(total), "")
+    if deposits:
+        table.add_row("财政性存款配套合计（非现金）", "", "", format_fen(deposits), "")
     out.print(table)
-    for item in items:
-        out.print(to_text(item), highlight=False)
+    if result.timing is not None:
+        out.print(_timing_text(result.timing), highlight=False, soft_wrap=True)
         out.print()
+    for item in items:
+        out.print(to_text(item), highlight=False, soft_wrap=True)
+        out.print()
+
+
+def _timing_text(timing: dict[str, Any]) -> str:
+    window = (
+        f"{timing['pay_from']} 至 {timing['pay_to']}"
+        if timing["pay_from"]
+        else "以职能部门通知为准（附则2 未规定）"
+    )
+    lines = [
+        f"■ {timing['rule']} 申报与兑付时间 — 申报日 {timing['applied_on']}",
+        f"  申报期内：{'是' if timing['in_application_period'] else '否'}；兑付期：{window}",
+        f"  说明：{timing['explanation']}",
+        f"  依据：{timing['citation']}",
+    ]
+    lines += [f"  解释口径：{r['switch']} = {r['option']}" for r in timing["readings"]]
+    return "\n".join(lines)
+
+
+@app.command()
+@user_errors
+def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2019-76")]) -> None:
+    """Print the JSON Schema of a document's case format (every field, its type and meaning)."""
+    docs = rulebook.documents()
+    if document not in docs or docs[document].case_model is None:
+        raise InputError("document", f"unknown document {document!r} (known: {', '.join(docs)})")
+    model = docs[document].case_model
+    assert model is not None
+    sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 def main() -> None:  # pragma: no cover

@@ -97,6 +97,9 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
 
 
 def _marker(annotation: Any, metadata: list[Any]) -> str:
+    if get_origin(annotation) in (Union, UnionType):  # Money | None: the marker is on the Annotated member
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = members[0] if len(members) == 1 else annotation
     for m in [*metadata, *getattr(annotation, "__metadata__", ())]:
         if isinstance(m, _MoneyMarker):
             return "money"

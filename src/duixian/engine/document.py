@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from duixian.engine.case import CaseBase
 from duixian.engine.rules import Context, Formula, Lines, RuleKind, RuleSpec
@@ -15,6 +17,8 @@ from duixian.engine.tables import BoolArray, Column
 ScopeCheck = Callable[[Context, Column, RuleSpec], dict[str, BoolArray]]
 # Passes over all lines of a case once every rule has run (e.g. 76号 g3, caps across lines).
 Finaliser = Callable[[Context, list[Lines]], None]
+# The document's timing provision for one case (e.g. 76号 g2: the payment window of its application).
+Timing = Callable[[Context], dict[str, Any] | None]
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Document:
     dated_in_year: tuple[str, ...] = ()
     scope: ScopeCheck | None = None
     finalisers: list[Finaliser] = field(default_factory=list)
+    timing: Timing | None = None
 
     @property
     def parameter_files(self) -> list[Path]:
@@ -64,6 +69,16 @@ class Document:
         if spec.id in self.rules:
             raise ValueError(f"rule {spec.id} registered twice")
         self.rules[spec.id] = spec
+
+    def ordered_rules(self) -> list[RuleSpec]:
+        """Rules in the order of the document: general provisions (g…) first, then clauses by number."""
+
+        def key(spec: RuleSpec) -> tuple[int, int, str]:
+            local = spec.id.rsplit(".", 1)[1]
+            digits = re.search(r"\d+", local)
+            return (0 if local.startswith("g") else 1, int(digits.group()) if digits else 0, local)
+
+        return sorted(self.rules.values(), key=key)
 
     def finaliser(self, fn: Finaliser) -> Finaliser:
         self.finalisers.append(fn)

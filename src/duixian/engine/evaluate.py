@@ -23,9 +23,13 @@ class Result:
     document: Document
     context: Context
     lines: list[Lines] = field(default_factory=list)
+    # Set by calculate() for a single case whose document has a timing hook (76号 g2).
+    timing: dict[str, Any] | None = None
 
-    def total(self, rule_id: str | None = None) -> int:
-        return int(sum(int(ln.final().sum()) for ln in self.lines if rule_id in (None, ln.rule_id)))
+    def total(self, kind: str = "cash") -> int:
+        """Sum of the final amounts of every rule of this kind (cash grants, or deposit quotas)."""
+        rules = self.document.rules
+        return int(sum(int(ln.final().sum()) for ln in self.lines if rules[ln.rule_id].kind == kind))
 
 
 def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> None:
@@ -113,4 +117,7 @@ def calculate(
     case, tables = case_tables(document, data)
     readings = register.choose(case.readings)
     extras = {"case": case}
-    return evaluate(document, tables, case.year, params, readings, rule_ids, extras)
+    result = evaluate(document, tables, case.year, params, readings, rule_ids, extras)
+    if document.timing is not None:
+        result.timing = document.timing(result.context)
+    return result

@@ -54,6 +54,7 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
     return {
         "rule": spec.id,
         "title": spec.title,
+        "kind": spec.kind,
         "citation": f"{result.document.number} {spec.clause}",
         "quote": spec.quote,
         "beneficiary": str(lines.beneficiary[row]),
@@ -101,7 +102,7 @@ def explain(result: Result, include_ineligible: bool = False) -> list[dict[str, 
 def to_text(item: dict[str, Any]) -> str:
     lines = [
         f"■ {item['rule']} {item['title']} — {item['beneficiary']} / {item['subject']}",
-        f"  应兑现金额：{item['amount']['yuan']} 元",
+        f"  {'财政性存款配套额度（非现金）' if item['kind'] == 'deposit' else '应兑现金额'}：{item['amount']['yuan']} 元",
         f"  依据：{item['citation']}：“{item['quote']}”",
     ]
     lines.append("  条件：")

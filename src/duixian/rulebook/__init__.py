@@ -25,7 +25,7 @@ def documents() -> dict[str, Document]:
 
 
 def all_rules() -> list[RuleSpec]:
-    return [spec for doc in documents().values() for spec in doc.rules.values()]
+    return [spec for doc in documents().values() for spec in doc.ordered_rules()]
 
 
 @cache

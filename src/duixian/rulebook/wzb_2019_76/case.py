@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from duixian.engine.case import CaseBase, Money, Percent, Strict, Uscc
 
@@ -24,6 +24,48 @@ QualificationKind = Literal[
     "small_micro_star_city",  # 市级小微成长之星 (市市场监管局)
     "small_micro_star_provincial",  # 省级及以上小微成长之星
 ]
+# 工信部联企业〔2011〕300号 第四条: the sixteen sectors it sets size thresholds for.
+Industry = Literal[
+    "agriculture",  # （一）农、林、牧、渔业
+    "industry",  # （二）工业（采矿业，制造业，电力、热力、燃气及水生产和供应业）
+    "construction",  # （三）建筑业
+    "wholesale",  # （四）批发业
+    "retail",  # （五）零售业
+    "transport",  # （六）交通运输业（不含铁路运输业）
+    "warehousing",  # （七）仓储业
+    "postal",  # （八）邮政业
+    "accommodation",  # （九）住宿业
+    "catering",  # （十）餐饮业
+    "information_transmission",  # （十一）信息传输业
+    "software_it",  # （十二）软件和信息技术服务业
+    "real_estate_development",  # （十三）房地产开发经营
+    "property_management",  # （十四）物业管理
+    "leasing_business_services",  # （十五）租赁和商务服务业
+    "other",  # （十六）其他未列明行业
+]
+SizeMeasure = Literal["employees", "revenue", "total_assets"]
+# The figures each sector is measured by (300号 第四条); its thresholds are the g4.<sector>.* parameters.
+_STAFF_REVENUE: tuple[SizeMeasure, ...] = ("employees", "revenue")
+_REVENUE_ASSETS: tuple[SizeMeasure, ...] = ("revenue", "total_assets")
+SIZE_MEASURES: dict[str, tuple[SizeMeasure, ...]] = {
+    "agriculture": ("revenue",),
+    "industry": _STAFF_REVENUE,
+    "construction": _REVENUE_ASSETS,
+    "wholesale": _STAFF_REVENUE,
+    "retail": _STAFF_REVENUE,
+    "transport": _STAFF_REVENUE,
+    "warehousing": _STAFF_REVENUE,
+    "postal": _STAFF_REVENUE,
+    "accommodation": _STAFF_REVENUE,
+    "catering": _STAFF_REVENUE,
+    "information_transmission": _STAFF_REVENUE,
+    "software_it": _STAFF_REVENUE,
+    "real_estate_development": _REVENUE_ASSETS,
+    "property_management": _STAFF_REVENUE,
+    "leasing_business_services": ("employees", "total_assets"),
+    "other": ("employees",),
+}
+MEASURE_NAMES: dict[str, str] = {"employees": "从业人员", "revenue": "营业收入", "total_assets": "资产总额"}
 District = Literal[
     "鹿城区", "龙湾区", "瓯海区", "洞头区", "乐清市", "瑞安市", "龙港市",
     "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县", "市本级", "市外",
@@ -55,18 +97,32 @@ class Party(Strict):
     ownership: Literal["private", "state", "hmt", "foreign"] = "private"  # g4 民营: 非国有/港澳台/外商控股
     legal_form: Literal["company", "individual_business", "small_micro_owner", "other"] = "company"
     size_class: Literal["micro", "small", "medium", "large"] | None = None  # as determined under 300号
-    industry: str | None = (
-        None  # g4: sector of 工信部联企业〔2011〕300号, to classify when size_class is absent
-    )
-    employees: int | None = Field(default=None, ge=0)
-    revenue: Money | None = None
-    total_assets: Money | None = None
+    industry: Industry | None = None  # g4: sector of 300号 第四条, to classify when size_class is absent
+    # 从业人员, 营业收入, 资产总额: the figures 300号 第四条 classifies by; required for the industry's
+    # measures (SIZE_MEASURES) when industry is given without size_class.
+    employees: int | None = Field(default=None, ge=0, validate_default=True)
+    revenue: Money | None = Field(default=None, validate_default=True)
+    total_assets: Money | None = Field(default=None, validate_default=True)
     registered_capital: Money = Decimal(0)
     real_estate: bool = False  # 房地产企业（项目）
     mujun_class: Literal["A", "B", "C", "D"] | None = None  # 亩均论英雄 latest result at application
     major_accident_years: list[int] = []  # 重大责任事故 (安全生产、食品安全、环境污染)
     mass_incident_years: list[int] = []  # 较大群体性事件
     qualifications: list[Qualification] = []
+
+    @field_validator("employees", "revenue", "total_assets", mode="after")
+    @classmethod
+    def _size_figures(cls, value: object, info: ValidationInfo) -> object:
+        """g4: a party to be classified under 300号 must give the figures its industry is measured by."""
+        industry = info.data.get("industry")
+        measures = SIZE_MEASURES.get(industry or "", ())
+        if value is None and info.field_name in measures and info.data.get("size_class") is None:
+            needed = "、".join(MEASURE_NAMES[m] for m in measures)
+            raise ValueError(
+                f"required to classify a party of industry {industry!r} under 工信部联企业〔2011〕300号 "
+                f"(needs {needed}); or give size_class"
+            )
+        return value
 
     @property
     def in_wenzhou(self) -> bool:
@@ -149,6 +205,9 @@ class BondIssue(Strict):
     def _shares(self) -> BondIssue:
         if self.lead_underwriters and sum(u.share for u in self.lead_underwriters) != 100:
             raise ValueError("lead_underwriters shares must add up to 100")
+        institutions = [u.institution for u in self.lead_underwriters]
+        if len(set(institutions)) != len(institutions):
+            raise ValueError("an institution appears twice among lead_underwriters")
         return self
 
 

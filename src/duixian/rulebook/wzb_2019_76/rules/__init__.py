@@ -13,5 +13,7 @@ def _clause_order(name: str) -> tuple[int, int]:
     return (0 if name.startswith("g") else 1, int(number.group()) if number else 0)
 
 
-for _module in sorted((m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")), key=_clause_order):
+for _module in sorted(
+    (m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")), key=_clause_order
+):
     importlib.import_module(f"{__name__}.{_module}")

@@ -35,6 +35,7 @@ def loan_subsidy(ctx: Context) -> Lines:
     days, first_day, last_day = interest_days(ctx, start, end)
     lpr_days, lpr_bp, lpr_published, tenor = _lpr_day_sum(ctx, start, first_day, last_day, end)
     ctx.reading("wzb-2019-76.c1.cap_period")  # applied with the cap, after g3 (see g3.aggregate_caps)
+    fixed_at_start = ctx.reading("wzb-2019-76.c1.lpr_fixing") == "loan_start"
     basis = DAY_BASIS[ctx.reading("wzb-2019-76.c1.day_count")]
     rate = ctx.rate("wzb-2019-76.c1.rate")
     raw = mul_div_round([loans["principal"], lpr_days, rate.numerator], LPR_SCALE * basis * rate.denominator)
@@ -62,7 +63,7 @@ def loan_subsidy(ctx: Context) -> Lines:
             "days": Step("当年计息天数", days, "days"),
             "tenor": Step("LPR 品种", tenor, "text"),
             "lpr_published": Step("适用 LPR 公布日", lpr_published, "date"),
-            "lpr": Step("适用 LPR", lpr_bp, "bp"),
+            "lpr": Step("适用 LPR" if fixed_at_start else "按计息天数加权的平均 LPR", lpr_bp, "bp"),
             "lpr_days": Step("Σ LPR（基点）× 天数", lpr_days, "count"),
             "basis": Step("年计息天数基准", np.full(len(loans), basis), "days"),
             "raw": Step("本金 × LPR × 10% × 天数 ÷ 基准（四舍五入到分）", raw, "fen"),
@@ -118,7 +119,13 @@ def _published(ctx: Context, fixing: Column, five_year: Column) -> Column:
 
 
 def _add_years(dates: Column, years: int) -> Column:
-    y = dates.astype("datetime64[Y]")
-    offset = dates - y.astype("datetime64[D]")
-    shifted: Column = (y + np.timedelta64(years, "Y")).astype("datetime64[D]") + offset
+    """The same day ``years`` later (Feb 29 → Feb 28: 民法典第二百零二条, 没有对应日的为月末日).
+
+    By month and day, not by day-of-year: a day-of-year offset lands a day late across a leap year.
+    """
+    month = dates.astype("datetime64[M]")
+    day = dates - month.astype("datetime64[D]")
+    target = month + np.timedelta64(12 * years, "M")
+    last_day = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    shifted: Column = np.minimum(target.astype("datetime64[D]") + day, last_day)
     return shifted

@@ -13,6 +13,7 @@ from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.engine.tables import BoolArray, Column
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
+from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels
 
 ARTICLE = "附件第八条"
 P = "wzb-2019-76."
@@ -31,7 +32,8 @@ def _fee_lines(
 ) -> Lines:
     g = ctx.table("guarantees")
     caps = {}
-    if rule == "c8c" or ctx.reading(P + "c8c.cap_scope") == "all_guarantee_fees":
+    # The register's all_guarantee_fees option caps c8a–c8c; c8e's 全额补贴 is not among them.
+    if rule == "c8c" or (rule != "c8e" and ctx.reading(P + "c8c.cap_scope") == "all_guarantee_fees"):
         raw, caps["单笔补助不超过30万元"] = cap(raw, ctx.amount(P + "c8c.cap"))
     return make_lines(
         P + rule,
@@ -41,6 +43,9 @@ def _fee_lines(
         raw_amount=raw,
         conditions=conditions,
         steps={
+            "borrower_size": Step(
+                "借款企业规模（附则4）", _parties.at(ctx, size_labels(ctx), g["borrower"], ""), "text"
+            ),
             "fee_rate": Step("担保费率", g["fee_rate"], "percent"),
             "fee_paid": Step("企业实际承担的担保费", g["fee_paid"], "fen"),
             "share": Step("补助比例", share, "text"),

@@ -9,18 +9,122 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from duixian.engine.money import IntArray
 from duixian.engine.rules import Context, RuleSpec
+from duixian.engine.tables import Column
+from duixian.rulebook.wzb_2019_76.case import SIZE_MEASURES
 from duixian.rulebook.wzb_2019_76.document import DOC
+
+P = "wzb-2019-76."
 
 QUOTE = (
     "“民营企业”指中国境内除国有资产控股企业、港澳台控股企业、外商控股企业之外的企业。"
     "“小微企业”包括小型企业、微型企业、个体工商户、小微企业主，其中小型企业、微型企业根据"
     "《关于印发中小企业划型标准规定的通知》（工信部联企业〔2011〕300号）划型标准确定。"
 )
-DOC.add(RuleSpec("wzb-2019-76.g4", "名词界定（民营企业、小微企业、资格名单）", "附件附则4", QUOTE, "definition"))
+DOC.add(
+    RuleSpec("wzb-2019-76.g4", "名词界定（民营企业、小微企业、资格名单）", "附件附则4", QUOTE, "definition")
+)
+
+
+SIZE_BASIS = "wzb-2019-76.g4.size_class"
+SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+UNCLASSIFIED = "未划型：无登记的企业规模（size_class），也无可据以划型的行业及数据（industry 等）"
+SECTOR_NAMES = {
+    "agriculture": "农、林、牧、渔业",
+    "industry": "工业",
+    "construction": "建筑业",
+    "wholesale": "批发业",
+    "retail": "零售业",
+    "transport": "交通运输业",
+    "warehousing": "仓储业",
+    "postal": "邮政业",
+    "accommodation": "住宿业",
+    "catering": "餐饮业",
+    "information_transmission": "信息传输业",
+    "software_it": "软件和信息技术服务业",
+    "real_estate_development": "房地产开发经营",
+    "property_management": "物业管理",
+    "leasing_business_services": "租赁和商务服务业",
+    "other": "其他未列明行业",
+}
+FORM_NAMES = {"individual_business": "个体工商户", "small_micro_owner": "小微企业主"}
+
+
+def classify(
+    ctx: Context, industry: Column, employees: IntArray, revenue: IntArray, total_assets: IntArray
+) -> npt.NDArray[np.object_]:
+    """工信部联企业〔2011〕300号 第四条, vectorised: 'large', 'medium', 'small', 'micro', or '' per row.
+
+    A row is 中小微型 if ANY of its sector's measures is below the ``_sme`` bound (“……以下或……以下”,
+    bound excluded: 第七条 “中型企业标准上限即为大型企业标准的下限”), else large. Within it, medium
+    if ALL measures are at or above the ``_medium`` bounds (“……及以上，且……及以上”), else small if
+    ALL are at or above the ``_small`` bounds, else micro. '' where the sector is unknown or a
+    figure it needs is missing (-1, as the case columns store an absent figure).
+    """
+    figures = {"employees": employees, "revenue": revenue, "total_assets": total_assets}
+    out = np.full(len(industry), "", dtype=object)
+    for sector in np.unique(industry[industry != ""]):
+        rows = industry == sector
+        measures = SIZE_MEASURES.get(str(sector), ())
+        if not measures:
+            continue
+        complete = rows.copy()
+        sme = np.zeros(len(industry), dtype=bool)
+        medium = np.ones(len(industry), dtype=bool)
+        small = np.ones(len(industry), dtype=bool)
+        for m in measures:
+            value = np.asarray(figures[m], dtype=np.int64)
+            bound = {t: int(ctx.param(f"{P}g4.{sector}.{m}_{t}").value) for t in ("sme", "medium", "small")}
+            complete &= value >= 0
+            sme |= value < bound["sme"]
+            medium &= value >= bound["medium"]
+            small &= value >= bound["small"]
+        size = np.where(~sme, "large", np.where(medium, "medium", np.where(small, "small", "micro")))
+        out[complete] = size[complete]
+    return out
 
 
 def size_classes(ctx: Context) -> npt.NDArray[np.object_]:
-    """Each party's size class: as recorded (size_class), else '' (not determinable)."""
+    """Each party's size class under 300号: the registry's ``size_class`` where given, else classified
+    from ``industry`` and its figures (:func:`classify`), else '' (not determinable: not small/micro).
+    """
     p = ctx.table("parties")
-    return np.asarray(p["size_class"], dtype=object)
+    recorded = np.asarray(p["size_class"], dtype=object)
+    pending = (recorded == "") & (p["industry"] != "")
+    if not pending.any():
+        return recorded
+    if ctx.reading(SIZE_BASIS) == "registry_only":
+        return recorded
+    rows = np.flatnonzero(pending)
+    computed = classify(
+        ctx,
+        p["industry"][rows],
+        p["employees"][rows],
+        p["revenue"][rows],
+        p["total_assets"][rows],
+    )
+    out = recorded.copy()
+    out[rows] = computed
+    return out
+
+
+def size_labels(ctx: Context) -> npt.NDArray[np.object_]:
+    """Per party, in words, what 附则4 makes of it: the size class and where it came from.
+
+    Shown in the explanation of every rule that asks 小微企业, so that a party left unclassified
+    (no size_class, no sector figures) is visibly so rather than silently 'not small/micro'.
+    """
+    p = ctx.table("parties")
+    sizes = size_classes(ctx)
+    recorded = np.asarray(p["size_class"], dtype=object) != ""
+    label = np.full(len(p), UNCLASSIFIED, dtype=object)
+    for size, name in SIZE_NAMES.items():
+        label[(sizes == size) & recorded] = f"{name}企业（登记的划型结果）"
+        for sector in np.unique(p["industry"][(sizes == size) & ~recorded]):
+            label[(sizes == size) & ~recorded & (p["industry"] == sector)] = (
+                f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）"
+            )
+    for form, name in FORM_NAMES.items():
+        label[p["legal_form"] == form] = f"{name}（附则4：属小微企业）"
+    return label

@@ -1,0 +1,79 @@
+"""One encoding: every YAML case evaluated alone and all cases of a year evaluated together as one
+population agree to the fen, line by line.
+
+Rankings across institutions (c2, c9) depend on who else is in the population, so they are
+compared only within their own case.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+import yaml
+
+from duixian import rulebook
+from duixian.calculator import calculate_case
+
+RANKED = {"wzb-2019-76.c2", "wzb-2019-76.c9"}
+ID_FIELDS = {
+    "id", "borrower", "lender", "guarantor", "loan", "insurer", "enterprise", "issuer", "institution",
+    "claimant", "counterparty", "bank", "beneficiary",
+}  # fmt: skip
+
+
+def _rename(value: Any, prefix: str) -> Any:
+    """Prefix every id and reference so that cases merged into one population stay distinct."""
+    if isinstance(value, list):
+        return [_rename(v, prefix) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ID_FIELDS and isinstance(v, str):
+                out[k] = f"{prefix}{v}"
+            elif k == "project" and isinstance(v, str) and ":" in v:
+                kind, _, rest = v.partition(":")
+                out[k] = f"{kind}:{prefix}{rest}"
+            else:
+                out[k] = _rename(v, prefix)
+        return out
+    return value
+
+
+def _lines(result: Any) -> dict[tuple[str, str, str], int]:
+    out: dict[tuple[str, str, str], int] = {}
+    for lines in result.lines:
+        if lines.rule_id in RANKED:
+            continue
+        for b, s, amount in zip(lines.beneficiary, lines.subject, lines.final(), strict=True):
+            out[(lines.rule_id, str(b), str(s))] = int(amount)
+    return out
+
+
+def _population_groups() -> dict[tuple[str, int, str], list[dict[str, Any]]]:
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = defaultdict(list)
+    for doc in rulebook.documents().values():
+        for path in doc.test_files:
+            for i, entry in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+                if "expect_error" in entry:
+                    continue
+                case = _rename(entry["case"], f"{path.stem}-{i}-")
+                key = (doc.id, case["year"], repr(sorted((case.get("readings") or {}).items())))
+                groups[key].append(case)
+    return groups
+
+
+@pytest.mark.parametrize("key", sorted(_population_groups(), key=repr))
+def test_each_case_alone_equals_all_cases_together(key: tuple[str, int, str]) -> None:
+    document, year, _ = key
+    cases = _population_groups()[key]
+    merged: dict[str, Any] = {"document": document, "year": year, "readings": cases[0].get("readings") or {}}
+    alone: dict[tuple[str, str, str], int] = {}
+    for case in cases:
+        for k, v in case.items():
+            if isinstance(v, list):
+                merged.setdefault(k, []).extend(v)
+        alone |= _lines(calculate_case({"document": document, **case}))
+    together = _lines(calculate_case(merged))
+    assert together == alone
