@@ -23,6 +23,7 @@ BoolArray = npt.NDArray[np.bool_]
 class Table:
     name: str
     columns: dict[str, Column] = field(default_factory=dict)
+    _sorted: dict[str, tuple[npt.NDArray[np.intp], Column]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         lengths = {len(c) for c in self.columns.values()}
@@ -44,18 +45,30 @@ class Table:
     def __iter__(self) -> Iterator[str]:
         return iter(self.columns)
 
+    def rows_of(self, keys: Column, column: str = "id") -> npt.NDArray[np.intp]:
+        """Row position of each key in ``column`` (-1 where absent); the sort is done once per table."""
+        if column not in self._sorted:
+            ids = self[column]
+            order = np.argsort(ids, kind="stable")
+            self._sorted[column] = (order, ids[order])
+        order, sorted_ids = self._sorted[column]
+        return _positions(np.asarray(keys, dtype=sorted_ids.dtype), order, sorted_ids)
+
     def take(self, rows: npt.NDArray[np.intp]) -> Table:
         return Table(self.name, {k: v[rows] for k, v in self.columns.items()})
 
 
 def index_of(keys: Column, ids: Column) -> npt.NDArray[np.intp]:
     """Row position in ``ids`` of each key; -1 where the key is absent."""
-    if len(ids) == 0:
-        return np.full(len(keys), -1, dtype=np.intp)
     order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
+    return _positions(keys, order, ids[order])
+
+
+def _positions(keys: Column, order: npt.NDArray[np.intp], sorted_ids: Column) -> npt.NDArray[np.intp]:
+    if len(sorted_ids) == 0:
+        return np.full(len(keys), -1, dtype=np.intp)
     pos = np.searchsorted(sorted_ids, keys)
-    pos = np.clip(pos, 0, len(ids) - 1)
+    pos = np.clip(pos, 0, len(sorted_ids) - 1)
     found = sorted_ids[pos] == keys
     return np.where(found, order[pos], -1).astype(np.intp)
 

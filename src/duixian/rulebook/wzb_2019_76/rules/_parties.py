@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from duixian.engine.rules import Context
-from duixian.engine.tables import BoolArray, Column, gather, index_of
+from duixian.engine.tables import BoolArray, Column, gather
 from duixian.rulebook.wzb_2019_76.rules.g4 import size_classes
 
 QualificationKinds = tuple[str, ...]
@@ -25,7 +25,7 @@ GROWTH_OR_LEADING: QualificationKinds = ("high_growth", "leading")
 
 
 def rows(ctx: Context, ids: Column) -> npt.NDArray[np.intp]:
-    return index_of(np.asarray(ids, dtype=object), ctx.table("parties")["id"])
+    return ctx.table("parties").rows_of(np.asarray(ids, dtype=object))
 
 
 def at(ctx: Context, per_party: Column, ids: Column, missing: object = False) -> Column:

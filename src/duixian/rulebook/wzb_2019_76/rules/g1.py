@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.rules import Context, RuleSpec
-from duixian.engine.tables import BoolArray, Column, index_of
+from duixian.engine.tables import BoolArray, Column, gather, index_of
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 
@@ -35,26 +35,41 @@ def _beneficiary_parties(ctx: Context, beneficiaries: Column) -> Column:
     return beneficiaries
 
 
-def scope(ctx: Context, beneficiaries: Column, spec: RuleSpec) -> dict[str, BoolArray]:
-    ids = _beneficiary_parties(ctx, beneficiaries)
+REGISTERED = "g1 注册地在温州市范围内、具有独立法人资格"
+
+
+def _per_party(ctx: Context) -> dict[str, BoolArray]:
+    """The g1 checks for every party, computed once per evaluation."""
+    cached = ctx.extras.get("g1.per_party")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     p = ctx.table("parties")
-    year = ctx.year
-    kind = _parties.column(ctx, "kind", ids, "")
-    local = _parties.at(ctx, _parties.in_wenzhou(ctx), ids)
-    legal_person = _parties.column(ctx, "independent_legal_person", ids)
+    legal_person = np.asarray(p["independent_legal_person"], dtype=bool)
     if ctx.reading("wzb-2019-76.g1.institution_scope") == "operating_in_wenzhou":
-        legal_person = legal_person | np.isin(kind, FINANCIAL_KINDS)
-    accident = np.asarray([year in years for years in p["major_accident_years"]], dtype=bool)
-    incident = np.asarray([year in years for years in p["mass_incident_years"]], dtype=bool)
+        legal_person = legal_person | np.isin(p["kind"], FINANCIAL_KINDS)
     checks = {
-        "g1 非房地产企业（项目）": ~_parties.column(ctx, "real_estate", ids, True),
-        "g1 亩均论英雄综合评价非C、D类": ~np.isin(_parties.column(ctx, "mujun_class", ids, ""), ["C", "D"]),
-        "g1 当年未发生重大责任事故": ~_parties.at(ctx, accident, ids, True),
-        "g1 当年未发生较大群体性事件": ~_parties.at(ctx, incident, ids, True),
+        REGISTERED: _parties.in_wenzhou(ctx) & legal_person,
+        "g1 非房地产企业（项目）": ~np.asarray(p["real_estate"], dtype=bool),
+        "g1 亩均论英雄综合评价非C、D类": ~np.isin(p["mujun_class"], ["C", "D"]),
+        "g1 当年未发生重大责任事故": np.asarray(
+            [ctx.year not in y for y in p["major_accident_years"]], dtype=bool
+        ),
+        "g1 当年未发生较大群体性事件": np.asarray(
+            [ctx.year not in y for y in p["mass_incident_years"]], dtype=bool
+        ),
     }
-    if spec.id not in REGISTERED_ANYWHERE:
-        checks = {"g1 注册地在温州市范围内、具有独立法人资格": local & legal_person, **checks}
-    return {label: np.asarray(v, dtype=bool) for label, v in checks.items()}
+    ctx.extras["g1.per_party"] = checks
+    return checks
+
+
+def scope(ctx: Context, beneficiaries: Column, spec: RuleSpec) -> dict[str, BoolArray]:
+    """The g1 checks for each beneficiary (a leader is judged by its bank; an unknown party fails)."""
+    rows = _parties.rows(ctx, _beneficiary_parties(ctx, beneficiaries))
+    return {
+        label: np.asarray(gather(passed, rows, False), dtype=bool)
+        for label, passed in _per_party(ctx).items()
+        if not (label == REGISTERED and spec.id in REGISTERED_ANYWHERE)
+    }
 
 
 DOC.scope = scope
