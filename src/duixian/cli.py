@@ -24,7 +24,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 app = typer.Typer(
-    help="兑现 duixian — 温州市产业政策奖励兑现系统", no_args_is_help=True, add_completion=False
+    help="兑现 duixian — 温州市产业政策奖励兑现系统",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)

@@ -72,6 +72,16 @@ def validation_errors(exc: ValidationError) -> InputErrors:
     return InputErrors(errors)
 
 
+class _CaseLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so pydantic validates them and names the field."""
+
+
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_document(path: Path) -> Mapping[str, Any]:
     """Parse a case file; YAML or JSON by extension."""
     try:
@@ -79,7 +89,7 @@ def read_document(path: Path) -> Mapping[str, Any]:
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_CaseLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"

@@ -11,10 +11,10 @@ from typing import Any
 
 from duixian.engine.case import CaseBase
 from duixian.engine.rules import Context, Formula, Lines, RuleKind, RuleSpec
-from duixian.engine.tables import BoolArray, Column
+from duixian.engine.tables import BoolArray
 
-# Conditions every cash rule of the document adds for its beneficiaries (e.g. 76号 g1).
-ScopeCheck = Callable[[Context, Column, RuleSpec], dict[str, BoolArray]]
+# Conditions every cash rule of the document adds for its lines' beneficiaries and counterparties (76号 g1).
+ScopeCheck = Callable[[Context, Lines, RuleSpec], dict[str, BoolArray]]
 # Passes over all lines of a case once every rule has run (e.g. 76号 g3, caps across lines).
 Finaliser = Callable[[Context, list[Lines]], None]
 # The document's timing provision for one case (e.g. 76号 g2: the payment window of its application).

@@ -43,6 +43,20 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
                 f"({document.applies_from} – {document.applies_to})",
             )
         )
+    for name, table in tables.items():
+        if "id" not in table or "parent" in table:
+            continue
+        ids = table["id"]
+        if len(np.unique(ids)) == len(ids):
+            continue
+        seen: dict[str, int] = {}
+        for position, key in enumerate(ids):
+            if key in seen:
+                errors.append(
+                    InputError(f"{name}[{position}].id", f"duplicate id {key!r} (also {name}[{seen[key]}])")
+                )
+            else:
+                seen[str(key)] = position
     for ref, target in document.references.items():
         table_name, column = ref.rsplit(".", 1)
         table = tables[table_name]
@@ -97,7 +111,7 @@ def evaluate(
         ctx.start_rule()
         lines = spec.formula(ctx)
         if document.scope is not None and spec.kind == "cash":
-            for label, passed in document.scope(ctx, lines.beneficiary, spec).items():
+            for label, passed in document.scope(ctx, lines, spec).items():
                 lines.conditions[label] = passed
             lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)
         result.lines.append(ctx.stamp(lines))

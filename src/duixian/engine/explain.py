@@ -110,7 +110,9 @@ def to_text(item: dict[str, Any]) -> str:
     lines.append("  计算：")
     for s in item["steps"]:
         v = s["value"]
-        shown = f"{v['yuan']} 元" if isinstance(v, dict) else v
+        shown = (
+            f"{v['yuan']} 元" if isinstance(v, dict) else ("是" if v else "否") if isinstance(v, bool) else v
+        )
         lines.append(f"    {s['label']}：{shown}")
     if item["caps_bound"]:
         lines.append("  上限：" + "；".join(item["caps_bound"]))

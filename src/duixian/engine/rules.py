@@ -54,6 +54,9 @@ class Lines:
     subject: Column
     project: Column
     amount: IntArray
+    # The other enterprise whose project is paid for (a bond's issuer, a defaulting borrower), if any:
+    # the document's scope may check it too (76号 附则1: 房地产企业（项目）).
+    counterparty: Column | None = None
     steps: dict[str, Step] = field(default_factory=dict)
     conditions: dict[str, BoolArray] = field(default_factory=dict)
     caps: dict[str, BoolArray] = field(default_factory=dict)
@@ -180,6 +183,7 @@ def make_lines(
     conditions: dict[str, BoolArray],
     steps: dict[str, Step] | None = None,
     caps: dict[str, BoolArray] | None = None,
+    counterparty: Column | None = None,
 ) -> Lines:
     """Lines whose amount is the raw amount where every condition holds, else 0."""
     lines = Lines(
@@ -188,6 +192,7 @@ def make_lines(
         subject=np.asarray(subject, dtype=object),
         project=np.asarray(project, dtype=object),
         amount=np.asarray(raw_amount, dtype=np.int64),
+        counterparty=None if counterparty is None else np.asarray(counterparty, dtype=object),
         steps=steps or {},
         conditions=conditions,
         caps=caps or {},

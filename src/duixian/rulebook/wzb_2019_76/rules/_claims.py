@@ -46,6 +46,14 @@ def loan_column(ctx: Context, name: str, missing: object) -> Column:
     return gather(ctx.table("loans")[name], loan_rows(ctx), missing)
 
 
+def counterparty(ctx: Context) -> Column:
+    """The enterprise whose default caused each loss: the claim's counterparty, else the named loan's
+    borrower ("" where neither is known). g1 checks it against 附则1's exclusions."""
+    named = ctx.table("loss_claims")["counterparty"]
+    borrower = loan_column(ctx, "borrower", "")
+    return np.where(named != "", named, borrower).astype(object)
+
+
 def of_kind(ctx: Context, kind: str) -> BoolArray:
     return np.asarray(ctx.table("loss_claims")["kind"] == kind, dtype=bool)
 
@@ -89,4 +97,5 @@ def loss_lines(
         conditions=conditions,
         steps=steps,
         caps=caps,
+        counterparty=counterparty(ctx),
     )

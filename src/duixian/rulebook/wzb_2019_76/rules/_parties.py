@@ -60,13 +60,36 @@ def small_micro(ctx: Context) -> BoolArray:
     )
 
 
-def qualified(ctx: Context, kinds: QualificationKinds, ids: Column) -> BoolArray:
-    """Whether each named party holds one of ``kinds`` valid on some day of the year concerned."""
+def qualified(
+    ctx: Context,
+    kinds: QualificationKinds,
+    ids: Column,
+    first: Column | None = None,
+    last: Column | None = None,
+) -> BoolArray:
+    """Whether each named party holds one of ``kinds`` valid on some day of [first, last] (per row).
+
+    Without ``first``/``last`` the window is the year concerned. Vectorised over rows; the loop runs
+    over the largest number of qualifications one party holds.
+    """
+    n = len(ids)
+    lo = np.full(n, np.datetime64(ctx.year_start)) if first is None else first
+    hi = np.full(n, np.datetime64(ctx.year_end)) if last is None else last
     q = ctx.table("parties.qualifications")
-    lo, hi = np.datetime64(ctx.year_start), np.datetime64(ctx.year_end)
-    valid = np.isin(q["kind"], list(kinds)) & (q["valid_from"] <= hi) & (q["valid_to"] >= lo)
-    holders = np.unique(q["parent"][valid]) if valid.any() else np.array([], dtype=object)
-    return np.isin(np.asarray(ids, dtype=object), holders)
+    keep = np.isin(q["kind"], list(kinds))
+    parent, start, end = q["parent"][keep], q["valid_from"][keep], q["valid_to"][keep]
+    order = np.argsort(parent, kind="stable")
+    parent, start, end = parent[order], start[order], end[order]
+    keys = np.asarray(ids, dtype=object)
+    left = np.searchsorted(parent, keys, side="left")
+    right = np.searchsorted(parent, keys, side="right")
+    held = np.zeros(n, dtype=bool)
+    for k in range(int((right - left).max()) if n else 0):
+        idx = left + k
+        present = idx < right
+        safe = np.where(present, idx, 0)
+        held |= present & (start[safe] <= hi) & (end[safe] >= lo)
+    return held
 
 
 def is_kind(ctx: Context, ids: Column, kind: str) -> BoolArray:

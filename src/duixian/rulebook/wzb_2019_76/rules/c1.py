@@ -51,7 +51,7 @@ def loan_subsidy(ctx: Context) -> Lines:
         raw_amount=raw,
         conditions={
             "借款企业为国家高新技术企业、省科技型中小企业、高成长型企业或市级以上小微成长之星": (
-                _parties.qualified(ctx, _parties.TECH_AND_GROWTH, loans["borrower"])
+                _qualified_borrower(ctx, loans["borrower"], first_day, last_day)
             ),
             "贷款银行为我市银行业金融机构": lender_is_local_bank,
             "当年有计息天数": days > 0,
@@ -69,6 +69,12 @@ def loan_subsidy(ctx: Context) -> Lines:
             "raw": Step("本金 × LPR × 10% × 天数 ÷ 基准（四舍五入到分）", raw, "fen"),
         },
     )
+
+
+def _qualified_borrower(ctx: Context, borrowers: Column, first_day: Column, last_day: Column) -> Column:
+    if ctx.reading("wzb-2019-76.c1.qualification_date") == "interest_period":
+        return _parties.qualified(ctx, _parties.TECH_AND_GROWTH, borrowers, first_day, last_day)
+    return _parties.qualified(ctx, _parties.TECH_AND_GROWTH, borrowers)
 
 
 def _lpr_day_sum(

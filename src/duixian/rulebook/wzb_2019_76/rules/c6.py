@@ -51,6 +51,7 @@ def lead_underwriting(ctx: Context) -> Lines:
         subject=subject,
         project=prefixed("bond-underwriting", u["parent"]),
         raw_amount=raw,
+        counterparty=issuer,
         conditions={
             "主承销机构为我市金融机构": _local.local_financial(ctx, u["institution"]),
             "发行人为我市民营企业": _local.private_enterprise(ctx, issuer) & _local.located(ctx, issuer),

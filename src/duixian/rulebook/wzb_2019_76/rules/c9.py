@@ -49,8 +49,7 @@ def fiscal_deposit(ctx: Context) -> Lines:
     }
     if ctx.reading(P + "c2.ties") == "no_award_for_ties":
         conditions["考核成绩未与其他银行并列（并列名次不予奖励）"] = ~tied
-    conditions.update(g1.scope(ctx, bank, DOC.rules[P + "c9"]))
-    return make_lines(
+    lines = make_lines(
         P + "c9",
         beneficiary=bank,
         subject=prefixed("deposit", indicator + ":" + bank),
@@ -67,3 +66,6 @@ def fiscal_deposit(ctx: Context) -> Lines:
             "raw": Step("同期投放金额 × 50%（一年期财政性存款定额配套，四舍五入到分）", raw, "fen"),
         },
     )
+    lines.conditions.update(g1.scope(ctx, lines, DOC.rules[P + "c9"]))
+    lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)
+    return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from duixian.engine.rules import Context, RuleSpec
+from duixian.engine.rules import Context, Lines, RuleSpec
 from duixian.engine.tables import BoolArray, Column, gather, index_of
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
@@ -35,7 +35,22 @@ def _beneficiary_parties(ctx: Context, beneficiaries: Column) -> Column:
     return beneficiaries
 
 
-REGISTERED = "g1 注册地在温州市范围内、具有独立法人资格"
+# 附则4 counts 个体工商户、小微企业主 as 小微企业 (the text says so expressly), so 附则1's legal-person
+# requirement (“如正文无明确表述”) does not reach them.
+NATURAL_PERSON_FORMS = ("individual_business", "small_micro_owner")
+REGISTERED = "g1 注册地在温州市范围内（企业须具独立法人资格；个体工商户、小微企业主及在温金融机构除外）"
+REGISTERED_STRICT = "g1 注册地在温州市范围内（须具独立法人资格；个体工商户、小微企业主除外）"
+REAL_ESTATE = "g1 非房地产企业（项目）"
+MUJUN = "g1 亩均论英雄综合评价非C、D类"
+ACCIDENT = "g1 当年未发生重大责任事故"
+INCIDENT = "g1 当年未发生较大群体性事件"
+# The enterprise whose project the line pays for (a bond's issuer, the borrower whose default caused a loss).
+COUNTERPARTY_LABELS = {
+    REAL_ESTATE: "g1 对方企业（债券发行人、造成损失的借款企业）非房地产企业（项目）",
+    MUJUN: "g1 对方企业亩均论英雄综合评价非C、D类",
+    ACCIDENT: "g1 对方企业当年未发生重大责任事故",
+    INCIDENT: "g1 对方企业当年未发生较大群体性事件",
+}
 
 
 def _per_party(ctx: Context) -> dict[str, BoolArray]:
@@ -45,31 +60,47 @@ def _per_party(ctx: Context) -> dict[str, BoolArray]:
         return cached  # type: ignore[no-any-return]
     p = ctx.table("parties")
     legal_person = np.asarray(p["independent_legal_person"], dtype=bool)
+    legal_person |= np.isin(p["legal_form"], NATURAL_PERSON_FORMS)
+    registered = REGISTERED_STRICT
     if ctx.reading("wzb-2019-76.g1.institution_scope") == "operating_in_wenzhou":
-        legal_person = legal_person | np.isin(p["kind"], FINANCIAL_KINDS)
+        legal_person |= np.isin(p["kind"], FINANCIAL_KINDS)
+        registered = REGISTERED
     checks = {
-        REGISTERED: _parties.in_wenzhou(ctx) & legal_person,
-        "g1 非房地产企业（项目）": ~np.asarray(p["real_estate"], dtype=bool),
-        "g1 亩均论英雄综合评价非C、D类": ~np.isin(p["mujun_class"], ["C", "D"]),
-        "g1 当年未发生重大责任事故": np.asarray(
-            [ctx.year not in y for y in p["major_accident_years"]], dtype=bool
-        ),
-        "g1 当年未发生较大群体性事件": np.asarray(
-            [ctx.year not in y for y in p["mass_incident_years"]], dtype=bool
-        ),
+        registered: _parties.in_wenzhou(ctx) & legal_person,
+        REAL_ESTATE: ~np.asarray(p["real_estate"], dtype=bool),
+        MUJUN: ~np.isin(p["mujun_class"], ["C", "D"]),
+        ACCIDENT: np.asarray([ctx.year not in y for y in p["major_accident_years"]], dtype=bool),
+        INCIDENT: np.asarray([ctx.year not in y for y in p["mass_incident_years"]], dtype=bool),
     }
     ctx.extras["g1.per_party"] = checks
     return checks
 
 
-def scope(ctx: Context, beneficiaries: Column, spec: RuleSpec) -> dict[str, BoolArray]:
-    """The g1 checks for each beneficiary (a leader is judged by its bank; an unknown party fails)."""
-    rows = _parties.rows(ctx, _beneficiary_parties(ctx, beneficiaries))
-    return {
+def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
+    """The g1 checks for each line's beneficiary (a leader is judged by its bank; an unknown party fails).
+
+    Where the line pays for another enterprise's project (``lines.counterparty``), 附则1's exclusions
+    reach that enterprise too, as far as wzb-2019-76.g1.counterparty_scope says; a line without a
+    counterparty passes those checks.
+    """
+    per_party = _per_party(ctx)
+    rows = _parties.rows(ctx, _beneficiary_parties(ctx, lines.beneficiary))
+    checks = {
         label: np.asarray(gather(passed, rows, False), dtype=bool)
-        for label, passed in _per_party(ctx).items()
-        if not (label == REGISTERED and spec.id in REGISTERED_ANYWHERE)
+        for label, passed in per_party.items()
+        if not (label in (REGISTERED, REGISTERED_STRICT) and spec.id in REGISTERED_ANYWHERE)
     }
+    other = lines.counterparty
+    if other is not None and len(other) and np.any(other != ""):
+        wanted = [REAL_ESTATE]
+        if ctx.reading("wzb-2019-76.g1.counterparty_scope") == "all_exclusions":
+            wanted += [MUJUN, ACCIDENT, INCIDENT]
+        other_rows = _parties.rows(ctx, other)
+        for label in wanted:
+            checks[COUNTERPARTY_LABELS[label]] = np.asarray(
+                gather(per_party[label], other_rows, True), dtype=bool
+            )
+    return checks
 
 
 DOC.scope = scope

@@ -51,91 +51,141 @@ def _prior_awards(ctx: Context) -> dict[tuple[str, str], list[tuple[str, int, bo
     return out
 
 
-def deduplicate(ctx: Context, all_lines: list[Lines]) -> None:
+def settle(ctx: Context, all_lines: list[Lines]) -> None:
+    """g3 and the caps per beneficiary per year, together.
+
+    Lines of a beneficiary with no duplicated project take the vectorised path: each capped rule
+    fills its cap line by line. A beneficiary with a project claimed under two or more clauses (or
+    with prior awards) is settled project by project, in line order: each clause's candidate amount
+    is what it could still pay within that clause's remaining cap after prior awards are deducted;
+    the highest is paid, and the clauses not chosen consume none of their caps.
+    """
     cash = [ln for ln in all_lines if DOC.rules[ln.rule_id].kind == "cash"]
-    stage = ctx.reading("wzb-2019-76.g3.compare_stage")
-    rounding = ctx.reading("wzb-2019-76.rounding")
     for ln in cash:
-        ln.readings["wzb-2019-76.g3.compare_stage"] = stage
-        ln.readings["wzb-2019-76.rounding"] = rounding
+        for switch in ("wzb-2019-76.g3.compare_stage", "wzb-2019-76.rounding"):
+            ln.readings[switch] = ctx.reading(switch)
         ln.payable = ln.amount.copy()
         ln.adjustments[G3] = np.zeros(len(ln), dtype=np.int64)
+        if DOC.rules[ln.rule_id].aggregate_cap is not None:
+            ln.adjustments[_cap_label(ln)] = np.zeros(len(ln), dtype=np.int64)
+            ln.caps[_cap_label(ln)] = np.zeros(len(ln), dtype=bool)
     if not cash:
         return
-    keys = np.concatenate([ln.beneficiary.astype(str) + "\x1f" + ln.project.astype(str) for ln in cash])
-    owner = np.concatenate([np.full(len(ln), i) for i, ln in enumerate(cash)])
-    row = np.concatenate([np.arange(len(ln)) for ln in cash])
-    amounts = np.concatenate([ln.amount for ln in cash])
     prior = _prior_awards(ctx)
+    keys = np.concatenate([ln.beneficiary.astype(str) + "\x1f" + ln.project.astype(str) for ln in cash])
+    amounts = np.concatenate([ln.amount for ln in cash])
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    candidates = (counts[inverse] > 1) & (amounts > 0)
-    prior_keys = {f"{b}\x1f{p}" for b, p in prior}
-    candidates |= np.isin(keys, list(prior_keys)) if prior_keys else False
-    groups: dict[int, list[int]] = defaultdict(list)
-    for k in np.flatnonzero(candidates):
-        groups[int(inverse[k])].append(int(k))
-    for members in groups.values():
-        _settle(cash, owner, row, amounts, members, prior)
+    conflicted = ((counts[inverse] > 1) & (amounts > 0)) | np.isin(keys, [f"{b}\x1f{p}" for b, p in prior])
+    beneficiaries = np.concatenate([ln.beneficiary.astype(str) for ln in cash])
+    sequential = set(beneficiaries[conflicted].tolist())
+    for ln in cash:
+        _cap_vectorised(ctx, ln, ~np.isin(ln.beneficiary.astype(str), list(sequential)))
+    for beneficiary in sorted(sequential):
+        _settle_beneficiary(ctx, cash, beneficiary, prior)
 
 
-def _settle(
+def _cap_label(ln: Lines) -> str:
+    return f"单户年度上限（{DOC.rules[ln.rule_id].aggregate_cap}）"
+
+
+def _caps(ctx: Context, ln: Lines) -> np.ndarray:
+    """Each line's cap per beneficiary per year (reduced by earlier years' awards under policy_period)."""
+    spec: RuleSpec = DOC.rules[ln.rule_id]
+    assert spec.aggregate_cap is not None
+    cap_value = ctx.params[spec.aggregate_cap].at(ctx.year_start)
+    ln.parameters[spec.aggregate_cap] = cap_value
+    caps = np.full(len(ln), int(cap_value.value), dtype=np.int64)
+    if spec.id == "wzb-2019-76.c1" and ln.readings.get("wzb-2019-76.c1.cap_period") == "policy_period":
+        caps = np.maximum(caps - _received_before(ctx, ln, spec.id), 0)
+    return caps
+
+
+def _cap_vectorised(ctx: Context, ln: Lines, rows: np.ndarray) -> None:
+    if DOC.rules[ln.rule_id].aggregate_cap is None or not rows.any():
+        return
+    assert ln.payable is not None
+    caps = _caps(ctx, ln)
+    allowed, cut = cumulative_cap(ln.beneficiary[rows], ln.payable[rows], caps[rows])
+    label = _cap_label(ln)
+    ln.adjustments[label][rows] = ln.payable[rows] - allowed
+    ln.caps[label][rows] = cut
+    ln.payable[rows] = allowed
+
+
+def _settle_beneficiary(
+    ctx: Context,
     cash: list[Lines],
-    owner: np.ndarray,
-    row: np.ndarray,
-    amounts: np.ndarray,
-    members: list[int],
+    beneficiary: str,
     prior: dict[tuple[str, str], list[tuple[str, int, bool]]],
 ) -> None:
-    positive = [k for k in members if amounts[k] > 0]
-    if not positive:
-        return
-    winner = max(positive, key=lambda k: (amounts[k], -k))  # highest; on a tie the earlier clause
-    w_lines, w_row = cash[owner[winner]], row[winner]
-    for k in positive:
-        if k == winner:
-            continue
-        lines, r = cash[owner[k]], row[k]
-        lines.payable[r] = 0
-        lines.adjustments[G3][r] = amounts[k]
-        lines.note(
-            r,
-            f"g3(a) 同一项目同时符合 {w_lines.rule_id}（{format_fen(amounts[winner])} 元），执行最高额，本条不重复享受",
-        )
-    key = (str(w_lines.beneficiary[w_row]), str(w_lines.project[w_row]))
-    entitled = int(amounts[winner])
-    deducted = 0
-    for source, amount, paid in prior.get(key, []):
-        if source == "other_city_policy" and amount >= entitled:
-            deducted = entitled
+    remaining: dict[str, int] = {}
+    for ln in cash:
+        if DOC.rules[ln.rule_id].aggregate_cap is not None:
+            mine = np.flatnonzero(ln.beneficiary.astype(str) == beneficiary)
+            if len(mine):
+                remaining[ln.rule_id] = int(_caps(ctx, ln)[mine[0]])
+    projects: dict[str, list[tuple[Lines, int]]] = defaultdict(list)
+    for ln in cash:
+        for r in np.flatnonzero(ln.beneficiary.astype(str) == beneficiary):
+            projects[str(ln.project[r])].append((ln, int(r)))
+    for project, members in projects.items():
+        _settle_project(beneficiary, project, members, remaining, prior.get((beneficiary, project), []))
+
+
+def _settle_project(
+    beneficiary: str,
+    project: str,
+    members: list[tuple[Lines, int]],
+    remaining: dict[str, int],
+    priors: list[tuple[str, int, bool]],
+) -> None:
+    def attainable(ln: Lines, r: int) -> tuple[int, int, list[str]]:
+        """(what this clause could pay now, what prior awards deduct, notes)."""
+        entitled = int(ln.amount[r])
+        deducted, notes = 0, []
+        for source, amount, paid in priors:
+            if source == "other_city_policy" and amount >= entitled:
+                notes.append(
+                    f"g3(e) 市级其他政策同类型奖励 {format_fen(amount)} 元不低于本条，执行最高额，本条不予兑现"
+                )
+                deducted = entitled
+                break
+            if paid:
+                deducted += amount
+                notes.append(f"g3{SOURCE_LABEL[source]}：{format_fen(amount)} 元")
+        deducted = min(deducted, entitled)
+        room = remaining.get(ln.rule_id, entitled)
+        return min(entitled - deducted, room), deducted, notes
+
+    options = [(attainable(ln, r), i) for i, (ln, r) in enumerate(members)]
+    (best, deducted, notes), winner = max(options, key=lambda o: (o[0][0], -o[1]))
+    w_lines, w_row = members[winner]
+    for i, (ln, r) in enumerate(members):
+        assert ln.payable is not None
+        if i != winner:
+            ln.payable[r] = 0
+            ln.adjustments[G3][r] = ln.amount[r]
+            if ln.amount[r] > 0:
+                ln.note(
+                    r,
+                    f"g3(a) 同一项目同时符合 {w_lines.rule_id}（可兑现 {format_fen(best)} 元），执行最高额，本条不重复享受",
+                )
+    assert w_lines.payable is not None
+    w_lines.payable[w_row] = best
+    w_lines.adjustments[G3][w_row] = deducted
+    for note in notes:
+        w_lines.note(w_row, note)
+    capped = int(w_lines.amount[w_row]) - deducted - best
+    if w_lines.rule_id in remaining:
+        remaining[w_lines.rule_id] -= best
+        if capped > 0:
+            label = _cap_label(w_lines)
+            w_lines.adjustments[label][w_row] = capped
+            w_lines.caps[label][w_row] = True
             w_lines.note(
                 w_row,
-                f"g3(e) 市级其他政策同类型奖励 {format_fen(amount)} 元不低于本条，执行最高额，本条不予兑现",
+                f"单户年度上限剩余额度 {format_fen(best + remaining[w_lines.rule_id])} 元，本笔削减 {format_fen(capped)} 元",
             )
-            break
-        if paid:
-            deducted += amount
-            w_lines.note(w_row, f"g3{SOURCE_LABEL[source]}：{format_fen(amount)} 元")
-    deducted = min(deducted, entitled)
-    w_lines.payable[w_row] = entitled - deducted
-    w_lines.adjustments[G3][w_row] = deducted
-
-
-def aggregate_caps(ctx: Context, all_lines: list[Lines]) -> None:
-    """Caps per beneficiary per year that span lines (e.g. c1 单户不超过20万元), after g3."""
-    for ln in all_lines:
-        spec: RuleSpec = DOC.rules[ln.rule_id]
-        if spec.aggregate_cap is None or ln.payable is None:
-            continue
-        cap_value = ctx.params[spec.aggregate_cap].at(ctx.year_start)
-        ln.parameters[spec.aggregate_cap] = cap_value
-        caps = np.full(len(ln), int(cap_value.value), dtype=np.int64)
-        if spec.id == "wzb-2019-76.c1" and ln.readings.get("wzb-2019-76.c1.cap_period") == "policy_period":
-            caps = np.maximum(caps - _received_before(ctx, ln, spec.id), 0)
-        allowed, cut = cumulative_cap(ln.beneficiary, ln.payable, caps)
-        label = f"单户年度上限（{spec.aggregate_cap}）"
-        ln.adjustments[label] = ln.payable - allowed
-        ln.caps[label] = cut
-        ln.payable = allowed
 
 
 def _received_before(ctx: Context, ln: Lines, rule_id: str) -> np.ndarray:
@@ -147,5 +197,4 @@ def _received_before(ctx: Context, ln: Lines, rule_id: str) -> np.ndarray:
     return np.asarray([received.get(str(b), 0) for b in ln.beneficiary], dtype=np.int64)
 
 
-DOC.finaliser(deduplicate)
-DOC.finaliser(aggregate_caps)
+DOC.finaliser(settle)
