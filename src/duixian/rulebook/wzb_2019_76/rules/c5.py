@@ -77,6 +77,7 @@ def securitisation_issuer_fees(ctx: Context) -> Lines:
     return make_lines(
         P + "c5b",
         beneficiary=s["issuer"],
+        counterparty=s["enterprise"],
         subject=prefixed("securitisation", s["id"]),
         project=prefixed("securitisation-fees", s["id"]),
         raw_amount=raw,
