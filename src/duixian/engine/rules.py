@@ -132,11 +132,14 @@ class Context:
             raise TypeError(f"parameter {name} is not a count")
         return int(self.param(name, at).value)
 
-    def param_per_row(self, name: str, dates: npt.NDArray[np.datetime64], scale: int) -> IntArray:
+    def param_per_row(
+        self, name: str, dates: npt.NDArray[np.datetime64], scale: int
+    ) -> tuple[IntArray, npt.NDArray[np.datetime64]]:
+        """Per row: the value in force on that row's date × scale, and the date it took effect."""
         p = self.params[name]
         scaled, starts = p.scaled_at_many(dates, scale)
         self._used_row_params[name] = RowParameter(p, scaled, scale, starts)
-        return scaled
+        return scaled, starts
 
     def reading(self, switch: str) -> str:
         option = self.readings[switch]

@@ -91,12 +91,13 @@ def _lpr_day_sum(
         five_year = (_add_years(start, 5) < end) & (start >= FIVE_YEAR_LPR_FROM)
     tenor = np.where(five_year, "5年期以上", "1年期").astype(object)
     fixing = np.maximum(start, POLICY_START)
-    one_bp = ctx.param_per_row("lpr.one_year", fixing, LPR_SCALE)
-    lpr_bp = one_bp
+    lpr_bp, published = ctx.param_per_row("lpr.one_year", fixing, LPR_SCALE)
     if five_year.any():
-        five_bp = ctx.param_per_row("lpr.five_year", np.maximum(fixing, FIVE_YEAR_LPR_FROM), LPR_SCALE)
-        lpr_bp = np.where(five_year, five_bp, one_bp)
-    published = _published(ctx, fixing, five_year)
+        five_bp, five_published = ctx.param_per_row(
+            "lpr.five_year", np.maximum(fixing, FIVE_YEAR_LPR_FROM), LPR_SCALE
+        )
+        lpr_bp = np.where(five_year, five_bp, lpr_bp)
+        published = np.where(five_year, five_published, published)
     days = np.maximum((last_day - first_day).astype(np.int64) + 1, 0)
     if ctx.reading("wzb-2019-76.c1.lpr_fixing") == "loan_start":
         return lpr_bp * days, lpr_bp, published, tenor
@@ -114,14 +115,6 @@ def _lpr_day_sum(
         ctx.param_per_row(series, np.maximum(first_day, bounds[0]), LPR_SCALE)
     shown = np.where(days > 0, (total + days // 2) // np.maximum(days, 1), lpr_bp)
     return total, shown.astype(np.int64), published, tenor
-
-
-def _published(ctx: Context, fixing: Column, five_year: Column) -> Column:
-    one = ctx.params["lpr.one_year"].scaled_at_many(fixing, LPR_SCALE)[1]
-    if not five_year.any():
-        return one
-    five = ctx.params["lpr.five_year"].scaled_at_many(np.maximum(fixing, FIVE_YEAR_LPR_FROM), LPR_SCALE)[1]
-    return np.where(five_year, five, one)
 
 
 def _add_years(dates: Column, years: int) -> Column:

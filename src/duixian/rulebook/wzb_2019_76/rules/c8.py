@@ -76,8 +76,8 @@ def government_guarantee_fee(ctx: Context) -> Lines:
     mid = rate_at_most(g["fee_rate"], ctx.rate(P + "c8a.fee_rate_mid"))
     raw = np.where(
         low,
-        apply_rate(g["fee_paid"], ctx.param(P + "c8a.rate_low").value),  # type: ignore[arg-type]
-        apply_rate(g["fee_paid"], ctx.param(P + "c8a.rate_mid").value),  # type: ignore[arg-type]
+        apply_rate(g["fee_paid"], ctx.rate(P + "c8a.rate_low")),
+        apply_rate(g["fee_paid"], ctx.rate(P + "c8a.rate_mid")),
     )
     share = np.where(low, "20%（费率不超过1%）", "15%（费率不超过1.5%）").astype(object)
     conditions = {
@@ -144,8 +144,8 @@ def loan_insurance_premium(ctx: Context) -> Lines:
     share = np.where(first, "30%", "15%").astype(object)
     raw = np.where(
         first,
-        apply_rate(ins["premium_paid"], ctx.param(P + "c8d.rate_first").value),  # type: ignore[arg-type]
-        apply_rate(ins["premium_paid"], ctx.param(P + "c8d.rate").value),  # type: ignore[arg-type]
+        apply_rate(ins["premium_paid"], ctx.rate(P + "c8d.rate_first")),
+        apply_rate(ins["premium_paid"], ctx.rate(P + "c8d.rate")),
     )
     within = rate_at_most(ins["premium_rate"], ctx.rate(P + "c8d.premium_rate_max"))
     return make_lines(
