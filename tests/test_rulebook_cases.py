@@ -8,6 +8,7 @@ A case file is a list of entries:
     expect_lines:                                 # optional: line-level facts
       - {rule: wzb-2019-76.c1, subject: loan:L1, amount: 17212.50, eligible: true,
          caps_bound: [...], note_contains: "g3(a)"}
+         # also: verdict: 禁止使用 (condition/indicator lines), steps: {step_name: shown value}
     expect_error: loans[0].principal              # instead of expect: the case is refused, naming this field
 """
 
@@ -73,6 +74,13 @@ def test_case(document: str, entry: dict[str, Any]) -> None:
             assert line["caps_bound"] == want["caps_bound"]
         if "note_contains" in want:
             assert any(want["note_contains"] in n for n in line["notes"]), line["notes"]
+        if "verdict" in want:
+            assert line["verdict"] == want["verdict"], line["conditions"]
+        for name, value in (want.get("steps") or {}).items():
+            shown = {s["name"]: s["value"] for s in line["steps"]}
+            assert name in shown, f"no step {name} (steps: {sorted(shown)})"
+            got = shown[name]["yuan"] if isinstance(shown[name], dict) else shown[name]
+            assert str(got) == str(value), f"step {name}: {got} != {value}"
         if "failed_condition" in want:
             failed = [c["condition"] for c in line["conditions"] if not c["met"]]
             assert any(want["failed_condition"] in c for c in failed), failed

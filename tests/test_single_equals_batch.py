@@ -1,8 +1,8 @@
 """One encoding: every YAML case evaluated alone and all cases of a year evaluated together as one
 population agree to the fen, line by line.
 
-Rankings across institutions (c2, c9) depend on who else is in the population, so they are
-compared only within their own case.
+Rules whose amounts depend on who else is in the population (rankings, shared pools, quotas: marked
+``population=True``) are compared only within their own case.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import yaml
 from duixian import rulebook
 from duixian.calculator import calculate_case
 
-RANKED = {"wzb-2019-76.c2", "wzb-2019-76.c9"}
 ID_FIELDS = {
     "id", "borrower", "lender", "guarantor", "loan", "insurer", "enterprise", "issuer", "institution",
     "claimant", "counterparty", "bank", "beneficiary",
@@ -44,7 +43,7 @@ def _rename(value: Any, prefix: str) -> Any:
 def _lines(result: Any) -> dict[tuple[str, str, str], int]:
     out: dict[tuple[str, str, str], int] = {}
     for lines in result.lines:
-        if lines.rule_id in RANKED:
+        if result.document.rules[lines.rule_id].population:
             continue
         for b, s, amount in zip(lines.beneficiary, lines.subject, lines.final(), strict=True):
             out[(lines.rule_id, str(b), str(s))] = int(amount)

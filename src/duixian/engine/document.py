@@ -56,11 +56,17 @@ class Document:
         quote: str,
         kind: RuleKind = "cash",
         aggregate_cap: str | None = None,
+        population: bool = False,
+        verdict: tuple[str, str] = ("符合", "不符合"),
     ) -> Callable[[Formula], Formula]:
         """Register the decorated function as the formula of rule ``<document>.<id>``."""
 
         def register(formula: Formula) -> Formula:
-            self.add(RuleSpec(f"{self.id}.{id}", title, clause, quote, kind, formula, aggregate_cap))
+            self.add(
+                RuleSpec(
+                    f"{self.id}.{id}", title, clause, quote, kind, formula, aggregate_cap, population, verdict
+                )
+            )
             return formula
 
         return register

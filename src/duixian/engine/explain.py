@@ -25,6 +25,8 @@ def _value(step: Step, row: int) -> Any:
         return int(v)
     if step.unit == "bool":
         return bool(v)
+    if step.unit == "number":  # an exact decimal (an indicator value, a score): shown as written
+        return None if v is None or v == "" else str(v)
     return str(v)
 
 
@@ -62,6 +64,7 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
         "project": str(lines.project[row]),
         "amount": {"fen": payable, "yuan": format_fen(payable)},
         "eligible": bool(lines.eligible[row]),
+        "verdict": spec.verdict[0] if bool(lines.eligible[row]) else spec.verdict[1],
         "conditions": [{"condition": c, "met": bool(m[row])} for c, m in lines.conditions.items()],
         "steps": [{"name": k, "label": s.label, "value": _value(s, row)} for k, s in lines.steps.items()],
         "line_amount": {"fen": int(lines.amount[row]), "yuan": format_fen(int(lines.amount[row]))},
@@ -100,9 +103,14 @@ def explain(result: Result, include_ineligible: bool = False) -> list[dict[str, 
 
 
 def to_text(item: dict[str, Any]) -> str:
+    headline = {
+        "cash": f"应兑现金额：{item['amount']['yuan']} 元",
+        "deposit": f"财政性存款配套额度（非现金）：{item['amount']['yuan']} 元",
+        "investment": f"产业基金跟投额度上限（投资，非补助）：{item['amount']['yuan']} 元",
+    }.get(item["kind"], f"结论：{item['verdict']}")
     lines = [
         f"■ {item['rule']} {item['title']} — {item['beneficiary']} / {item['subject']}",
-        f"  {'财政性存款配套额度（非现金）' if item['kind'] == 'deposit' else '应兑现金额'}：{item['amount']['yuan']} 元",
+        f"  {headline}",
         f"  依据：{item['citation']}：“{item['quote']}”",
     ]
     lines.append("  条件：")

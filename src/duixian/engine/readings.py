@@ -30,8 +30,14 @@ class Register:
     entries: Mapping[str, Interpretation]
 
     @classmethod
-    def load(cls, path: Path) -> Register:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    def load(cls, *paths: Path) -> Register:
+        """One register from several files (one per document); a missing file holds no entries."""
+        raw = [
+            item
+            for path in paths
+            if path.exists()
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        ]
         entries: dict[str, Interpretation] = {}
         for item in raw:
             entry = Interpretation(

@@ -24,8 +24,12 @@ from duixian.engine.parameters import DatedValue, Parameter, ParameterSet
 from duixian.engine.readings import Readings
 from duixian.engine.tables import BoolArray, Column, Table
 
-StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percent"]
-RuleKind = Literal["cash", "deposit", "condition", "timing", "definition"]
+StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percent", "number"]
+# cash: money paid; deposit: fiscal deposits allocated (76号 c9); investment: money the government
+# invests, not a grant (71号 a4); condition: a test whose lines say whether it holds (a ban, a
+# procedure, a site size); indicator: a target tracked by year; timing and definition: no lines.
+RuleKind = Literal["cash", "deposit", "investment", "condition", "indicator", "timing", "definition"]
+MONEY_KINDS: tuple[RuleKind, ...] = ("cash", "deposit", "investment")
 
 
 @dataclass
@@ -170,6 +174,11 @@ class RuleSpec:
     formula: Formula | None = None
     # A cap per beneficiary per year that spans lines; applied after duplication (g3).
     aggregate_cap: str | None = None
+    # True when a line's amount depends on who else is in the population (a ranking, a pool shared
+    # pro rata, a quota): a case alone and the city together legitimately differ.
+    population: bool = False
+    # What a condition or indicator line says when it holds / does not (e.g. 禁止使用 / 不在禁止之列).
+    verdict: tuple[str, str] = ("符合", "不符合")
 
     @property
     def document_id(self) -> str:

@@ -1,10 +1,14 @@
-"""The rulebook: one package per gazette document, each with parameters/, rules/ and tests/.
+"""The rulebook: one package per gazette document, each with parameters/, rules/, tests/ and its
+interpretations register (interpretations.yaml).
 
-Rules know nothing of storage or the web; the engine evaluates them.
+Rules know nothing of storage or the web; the engine evaluates them. A document package is found by
+its ``DOC``: adding a folder adds a document.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from functools import cache
 from pathlib import Path
 
@@ -14,14 +18,18 @@ from duixian.engine.readings import Register
 from duixian.engine.rules import RuleSpec
 
 HERE = Path(__file__).parent
-INTERPRETATIONS = HERE / "interpretations.yaml"
 
 
 @cache
 def documents() -> dict[str, Document]:
-    from duixian.rulebook.wzb_2019_76 import DOC as wzb_2019_76
-
-    return {d.id: d for d in (wzb_2019_76,)}
+    """Every document package of the rulebook, in gazette-document-id order."""
+    found: list[Document] = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.ispkg and module.name != "common":
+            doc = getattr(importlib.import_module(f"{__name__}.{module.name}"), "DOC", None)
+            if isinstance(doc, Document):
+                found.append(doc)
+    return {d.id: d for d in sorted(found, key=lambda d: d.id)}
 
 
 def all_rules() -> list[RuleSpec]:
@@ -39,4 +47,5 @@ def parameters() -> ParameterSet:
 
 @cache
 def register() -> Register:
-    return Register.load(INTERPRETATIONS)
+    """Every document's interpretations.yaml, one register (switches are named by document id)."""
+    return Register.load(*(doc.folder / "interpretations.yaml" for doc in documents().values()))

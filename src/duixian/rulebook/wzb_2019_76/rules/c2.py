@@ -43,6 +43,7 @@ INDICATOR_NAMES = {
         "所得形成地方综合贡献的80%、50%、20%给予财政奖励；对农民资产授托代管业绩排名首位的银行机构领导班子成员，"
         "参照个人薪酬所得形成地方综合贡献的50%给予财政奖励。"
     ),
+    population=True,
 )
 def bank_leader_reward(ctx: Context) -> Lines:
     ba, bl = ctx.table("bank_assessments"), ctx.table("bank_leaders")

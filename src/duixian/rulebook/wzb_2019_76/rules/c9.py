@@ -35,6 +35,7 @@ INDICATOR_NAMES = {
         "市财政定期考核各项贷款金额，对每项考核成绩排名首位的银行，按同期投放金额50%给予银行一年期财政性存款定额配套。"
     ),
     kind="deposit",
+    population=True,
 )
 def fiscal_deposit(ctx: Context) -> Lines:
     da = ctx.table("deposit_assessments")

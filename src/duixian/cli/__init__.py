@@ -1,4 +1,5 @@
-"""The command line: `duixian rules`, `duixian calc CASE`."""
+"""The command line: `duixian rules`, `duixian calc CASE`, `duixian schema DOC`; document-specific
+command groups (e.g. `duixian machinery`) live in their own modules beside this one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from duixian.calculator import calculate_case
 from duixian.engine.case import read_document
 from duixian.engine.explain import explain, to_text
 from duixian.engine.money import format_fen
+from duixian.engine.rules import MONEY_KINDS
 from duixian.errors import InputError, InputErrors
 
 P = ParamSpec("P")
@@ -102,15 +104,16 @@ def calc(
             payload["timing"] = result.timing
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("规则", "受益方", "事项", "金额（元）", "上限/扣减")
+    table = Table("规则", "对象", "事项", "金额（元）/结论", "上限/扣减")
     for item in items:
         notes = item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]
-        table.add_row(
-            item["rule"], item["beneficiary"], item["subject"], item["amount"]["yuan"], "；".join(notes)
-        )
+        shown = item["amount"]["yuan"] if item["kind"] in MONEY_KINDS else item["verdict"]
+        table.add_row(item["rule"], item["beneficiary"], item["subject"], shown, "；".join(notes))
     table.add_row("现金奖补合计", "", "", format_fen(total), "")
     if deposits:
         table.add_row("财政性存款配套合计（非现金）", "", "", format_fen(deposits), "")
+    if investments := result.total("investment"):
+        table.add_row("产业基金跟投额度合计（投资）", "", "", format_fen(investments), "")
     out.print(table)
     if result.timing is not None:
         out.print(_timing_text(result.timing), highlight=False, soft_wrap=True)
@@ -146,6 +149,9 @@ def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2
     model = docs[document].case_model
     assert model is not None
     sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+# Document-specific command groups, one module each (one line per group below).
 
 
 def main() -> None:  # pragma: no cover
