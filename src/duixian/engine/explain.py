@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -36,7 +38,9 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
     params = [
         {
             "name": name,
-            "value": _show_param(dv.value, result.context.params[name].unit),
+            "value": _show_param(
+                dv.value, result.context.params[name].unit, result.context.params[name].measure
+            ),
             "effective_from": str(dv.start),
             "source": dv.source.cite(),
         }
@@ -47,7 +51,7 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
         params.append(
             {
                 "name": name,
-                "value": _show_param(dv.value, rp.parameter.unit),
+                "value": _show_param(dv.value, rp.parameter.unit, rp.parameter.measure),
                 "effective_from": str(dv.start),
                 "source": dv.source.cite(),
             }
@@ -82,7 +86,9 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
     }
 
 
-def _show_param(value: Any, unit: str) -> str:
+def _show_param(value: Any, unit: str, measure: str = "") -> str:
+    if unit == "number":
+        return f"{_decimal(value)} {measure}".strip()
     if unit == "yuan":
         return f"{format_fen(int(value))} 元"
     if unit == "percent":
@@ -90,6 +96,12 @@ def _show_param(value: Any, unit: str) -> str:
     if unit == "ratio":
         return f"{float(value):g}"
     return str(value)
+
+
+def _decimal(value: Fraction) -> str:
+    """An exact fraction with a finite decimal expansion (0.5, 37) as written; others to 6 places."""
+    d = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(d.normalize(), "f") if d == Fraction(d) else f"{float(value):.6g}"
 
 
 def explain(result: Result, include_ineligible: bool = False) -> list[dict[str, Any]]:

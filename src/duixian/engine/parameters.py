@@ -12,7 +12,8 @@ and a series of values, each taking effect on a date:
 
 A value may carry its own source (``{value: 4.25, source: {...}}``), as the LPR
 table does, one announcement per month. Units: ``yuan`` (stored as fen),
-``ratio`` and ``percent`` (stored as exact fractions), ``count``.
+``ratio`` and ``percent`` (stored as exact fractions), ``count``, ``text``, and ``number``: an exact
+decimal in a physical measure named by ``measure`` (m⁻¹, kW, 公顷), stored as an exact fraction.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import yaml
 
 from duixian.engine.money import to_fraction, yuan_to_fen
 
-Unit = Literal["yuan", "ratio", "percent", "count", "text"]
+Unit = Literal["yuan", "ratio", "percent", "count", "text", "number"]
 Value = Fraction | int | str
 
 
@@ -59,6 +60,7 @@ class Parameter:
     unit: Unit
     values: tuple[DatedValue, ...]  # sorted by start
     overridden: bool = False
+    measure: str = ""  # for unit "number": what it counts (m⁻¹, kW, 公顷)
 
     def at(self, when: dt.date) -> DatedValue:
         chosen: DatedValue | None = None
@@ -90,7 +92,7 @@ class Parameter:
 def _parse_value(unit: Unit, raw: Any) -> Value:
     if unit == "yuan":
         return yuan_to_fen(raw)
-    if unit == "ratio":
+    if unit in ("ratio", "number"):
         return to_fraction(raw)
     if unit == "percent":
         return to_fraction(raw) / 100
@@ -123,7 +125,9 @@ def parse_parameter(name: str, raw: Mapping[str, Any]) -> Parameter:
         start_date = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
         values.append(DatedValue(start_date, _parse_value(unit, value), source))
     values.sort(key=lambda v: v.start)
-    return Parameter(name, str(raw.get("description", "")), unit, tuple(values))
+    return Parameter(
+        name, str(raw.get("description", "")), unit, tuple(values), measure=str(raw.get("measure", ""))
+    )
 
 
 @dataclass

@@ -131,6 +131,14 @@ class Context:
             raise TypeError(f"parameter {name} is not an amount of money")
         return int(self.param(name, at).value)
 
+    def number(self, name: str, at: dt.date | None = None) -> Fraction:
+        """A measured quantity (unit ``number``: a limit in m⁻¹, a power in kW), exactly."""
+        if self.params[name].unit != "number":
+            raise TypeError(f"parameter {name} is not a number")
+        value = self.param(name, at).value
+        assert isinstance(value, Fraction)
+        return value
+
     def count(self, name: str, at: dt.date | None = None) -> int:
         if self.params[name].unit != "count":
             raise TypeError(f"parameter {name} is not a count")
