@@ -16,10 +16,11 @@ import yaml
 from duixian import rulebook
 from duixian.calculator import calculate_case
 
-ID_FIELDS = {
-    "id", "borrower", "lender", "guarantor", "loan", "insurer", "enterprise", "issuer", "institution",
-    "claimant", "counterparty", "bank", "beneficiary",
-}  # fmt: skip
+# Fields whose values are ids: every table's id, every reference a document declares, and the
+# beneficiary of prior awards (a project key).
+ID_FIELDS = {"id", "beneficiary"} | {
+    ref.rsplit(".", 1)[1] for doc in rulebook.documents().values() for ref in doc.references
+}
 
 
 def _rename(value: Any, prefix: str) -> Any:
