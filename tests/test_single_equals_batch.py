@@ -41,13 +41,15 @@ def _rename(value: Any, prefix: str) -> Any:
     return value
 
 
-def _lines(result: Any) -> dict[tuple[str, str, str], int]:
-    out: dict[tuple[str, str, str], int] = {}
+def _lines(result: Any) -> dict[tuple[str, str, str], tuple[int, bool]]:
+    """Per line: the amount payable and whether every condition held (the verdict of a condition rule)."""
+    out: dict[tuple[str, str, str], tuple[int, bool]] = {}
     for lines in result.lines:
         if result.document.rules[lines.rule_id].population:
             continue
-        for b, s, amount in zip(lines.beneficiary, lines.subject, lines.final(), strict=True):
-            out[(lines.rule_id, str(b), str(s))] = int(amount)
+        rows = zip(lines.beneficiary, lines.subject, lines.final(), lines.eligible, strict=True)
+        for b, s, amount, eligible in rows:
+            out[(lines.rule_id, str(b), str(s))] = (int(amount), bool(eligible))
     return out
 
 
@@ -69,7 +71,7 @@ def test_each_case_alone_equals_all_cases_together(key: tuple[str, int, str]) ->
     document, year, _ = key
     cases = _population_groups()[key]
     merged: dict[str, Any] = {"document": document, "year": year, "readings": cases[0].get("readings") or {}}
-    alone: dict[tuple[str, str, str], int] = {}
+    alone: dict[tuple[str, str, str], tuple[int, bool]] = {}
     for case in cases:
         for k, v in case.items():
             if isinstance(v, list):
