@@ -77,12 +77,15 @@ class Document:
         self.rules[spec.id] = spec
 
     def ordered_rules(self) -> list[RuleSpec]:
-        """Rules in the order of the document: general provisions (g…) first, then clauses by number."""
+        """Rules in the order of the document: general provisions (g…) first, then clauses by number;
+        rules named without a number (zone, high, ban) keep the order they were registered in."""
+        registered = {spec_id: i for i, spec_id in enumerate(self.rules)}
 
-        def key(spec: RuleSpec) -> tuple[int, int, str]:
+        def key(spec: RuleSpec) -> tuple[int, float, str, int]:
             local = spec.id.rsplit(".", 1)[1]
             digits = re.search(r"\d+", local)
-            return (0 if local.startswith("g") else 1, int(digits.group()) if digits else 0, local)
+            number = int(digits.group()) if digits else float("inf")
+            return (0 if local.startswith("g") else 1, number, local if digits else "", registered[spec.id])
 
         return sorted(self.rules.values(), key=key)
 

@@ -102,7 +102,14 @@ def evaluate(
     rule_ids: Iterable[str] | None = None,
     extras: dict[str, Any] | None = None,
 ) -> Result:
-    ctx = Context(year=year, tables=tables, params=params, readings=readings, extras=extras or {})
+    ctx = Context(
+        year=year,
+        tables=tables,
+        params=params,
+        readings=readings,
+        extras=extras or {},
+        in_force_from=document.applies_from,
+    )
     wanted = set(rule_ids) if rule_ids is not None else None
     result = Result(document, ctx)
     for spec in document.rules.values():

@@ -98,6 +98,8 @@ class Context:
     params: ParameterSet
     readings: Readings
     extras: dict[str, Any] = field(default_factory=dict)
+    # The day the document takes effect: parameters of a year it starts in are read from that day.
+    in_force_from: dt.date | None = None
     _used_params: dict[str, DatedValue] = field(default_factory=dict)
     _used_row_params: dict[str, RowParameter] = field(default_factory=dict)
     _used_readings: dict[str, str] = field(default_factory=dict)
@@ -113,8 +115,15 @@ class Context:
     def table(self, name: str) -> Table:
         return self.tables[name]
 
+    @property
+    def reference_date(self) -> dt.date:
+        """Where a parameter is read when a rule names no date: 1 January, or the day the document
+        takes effect if that is later in the year (a document effective 2019-12-24 read for 2019)."""
+        start = self.year_start
+        return max(start, self.in_force_from) if self.in_force_from else start
+
     def param(self, name: str, at: dt.date | None = None) -> DatedValue:
-        value = self.params[name].at(at or self.year_start)
+        value = self.params[name].at(at or self.reference_date)
         self._used_params[name] = value
         return value
 

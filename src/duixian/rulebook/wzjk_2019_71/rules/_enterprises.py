@@ -1,0 +1,167 @@
+"""Facts about enterprises that several articles ask: in scope (第一条), recognised and graded (第二条),
+their figures by year, and whether a dated event falls in the policy's period (附则5).
+
+Per-enterprise arrays are computed once per evaluation (cached in ``ctx.extras``); the readings and
+parameters they depend on are asked of the context on every call, so each rule's lines record them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from duixian.engine.money import IntArray
+from duixian.engine.rules import Context
+from duixian.engine.tables import BoolArray, Column, gather, index_of
+from duixian.rulebook.wzjk_2019_71.case import BUSINESS_NAMES, ZONE_AREAS
+from duixian.rulebook.wzjk_2019_71.document import DOC
+
+P = "wzjk-2019-71."
+GRADES = ("A", "B", "C")
+
+REGISTERED = "第一条2 注册地在温州浙南产业集聚区、温州经济技术开发区（不包括状蒲园区）、瓯飞范围内"
+FISCAL = "第一条2 财政收入在温州浙南产业集聚区、温州经济技术开发区（不包括状蒲园区）、瓯飞范围内"
+BUSINESS = "第一条1 电竞文体数字企业（从事电竞、游戏、“文化体育+互联网”产业）"
+GOVERNANCE = "第一条2(1) 企业架构符合现代企业制度，内部管理制度健全，财务管理和会计核算合法、规范"
+CREDIT = "第一条2(2) 企业无不良信用记录"
+SAFETY = "第一条2(2) 无重大安全事故发生"
+CONDUCT = "第一条2(2) 无不良经营行为"
+
+RECOGNISED = "第二条 经专家咨询委员会评审完成认定（认定日不晚于本年度末）"
+GRADED = "第二条 已按上年度营业收入定级备案（A、B、C级）"
+
+
+def when(ctx: Context) -> dt.date:
+    """The date parameters are read at: the year's first day, or the policy's first day in 2019."""
+    return max(ctx.year_start, DOC.applies_from)
+
+
+def percent(rate: Fraction) -> str:
+    """1/2 → '50%' (step labels; the rate itself is a parameter)."""
+    return f"{float(rate * 100):g}%"
+
+
+def rows(ctx: Context, ids: Column) -> npt.NDArray[np.intp]:
+    return ctx.table("enterprises").rows_of(np.asarray(ids, dtype=object))
+
+
+def at(ctx: Context, per_enterprise: Column, ids: Column, missing: object) -> Column:
+    """The per-enterprise values for the enterprises named in ``ids``."""
+    return gather(per_enterprise, rows(ctx, ids), missing)
+
+
+def figure(ctx: Context, name: str, ids: Column, years: npt.ArrayLike) -> IntArray:
+    """An enterprise's figure (``operating_revenue`` or ``local_contribution``, fen) for a year; -1 if absent."""
+    annual = ctx.table("enterprises.annual")
+    keys = annual["parent"].astype(object) + "\x1f" + annual["year"].astype(str).astype(object)
+    year_text = np.asarray(years, dtype=np.int64).astype(str).astype(object)
+    wanted = np.asarray(ids, dtype=object) + "\x1f" + year_text
+    return np.asarray(gather(annual[name], index_of(wanted, keys), -1), dtype=np.int64)
+
+
+def scope_checks(ctx: Context) -> dict[str, BoolArray]:
+    """第一条's tests for every enterprise (one value per row of ``enterprises``)."""
+    cached = ctx.extras.get("a1.scope")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    e = ctx.table("enterprises")
+    checks = {
+        REGISTERED: np.isin(e["registered_area"], ZONE_AREAS),
+        FISCAL: np.isin(e["fiscal_area"], ZONE_AREAS),
+        BUSINESS: np.asarray(e["business"] != "unrelated", dtype=bool),
+        GOVERNANCE: np.asarray(e["modern_governance"], dtype=bool),
+        CREDIT: ~np.asarray(e["bad_credit_record"], dtype=bool),
+        SAFETY: ~np.asarray(e["major_safety_accident"], dtype=bool),
+        CONDUCT: ~np.asarray(e["bad_business_conduct"], dtype=bool),
+    }
+    ctx.extras["a1.scope"] = checks
+    return checks
+
+
+def scope_for(ctx: Context, ids: Column) -> dict[str, BoolArray]:
+    """第一条's tests for the enterprises named in ``ids`` (an enterprise not in the case fails them)."""
+    positions = rows(ctx, ids)
+    return {
+        label: np.asarray(gather(passed, positions, False), dtype=bool)
+        for label, passed in scope_checks(ctx).items()
+    }
+
+
+def business_names(values: Column) -> Column:
+    return np.asarray([BUSINESS_NAMES[str(v)] for v in values], dtype=object)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """第二条 for every enterprise (one value per row of ``enterprises``)."""
+
+    recognised: BoolArray  # recognition completed by the end of the year concerned
+    basis_year: IntArray  # the year whose revenue grades the enterprise (-1: none, not recognised)
+    revenue: IntArray  # that year's operating revenue in fen (-1: not given)
+    grade: Column  # "A", "B", "C" or "" (no grade)
+
+
+def grading(ctx: Context) -> Grading:
+    basis = ctx.reading(P + "a2.grading_basis")
+    at_date = when(ctx)
+    mins = [ctx.amount(P + f"a2.grade_{g.lower()}_min", at_date) for g in GRADES]
+    key = f"a2.grading:{basis}"
+    cached = ctx.extras.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    e = ctx.table("enterprises")
+    recognised_on = e["recognised_on"].astype("datetime64[D]")
+    recognised = ~np.isnat(recognised_on) & (recognised_on <= np.datetime64(ctx.year_end))
+    if basis == "at_recognition":
+        recognition_year = recognised_on.astype("datetime64[Y]").astype(np.int64) + 1970
+        basis_year = np.where(recognised, recognition_year - 1, -1)
+    else:
+        basis_year = np.where(recognised, ctx.year - 1, -1)
+    revenue = figure(ctx, "operating_revenue", e["id"], basis_year)
+    revenue = np.where(recognised, revenue, -1)
+    grade = np.select([revenue >= mins[0], revenue >= mins[1], revenue >= mins[2]], list(GRADES), "").astype(
+        object
+    )
+    result = Grading(recognised, basis_year.astype(np.int64), revenue, grade)
+    ctx.extras[key] = result
+    return result
+
+
+def grades_of(ctx: Context, ids: Column) -> Column:
+    return at(ctx, grading(ctx).grade, ids, "")
+
+
+def recognition_conditions(ctx: Context, ids: Column, *, grade_needed: bool) -> dict[str, BoolArray]:
+    """完成认定备案: recognised, and (where the article's caps are by grade, or by reading) graded."""
+    g = grading(ctx)
+    out = {RECOGNISED: np.asarray(at(ctx, g.recognised, ids, False), dtype=bool)}
+    if grade_needed or ctx.reading(P + "a2.ungraded") == "graded_required":
+        out[GRADED] = np.asarray(at(ctx, g.grade, ids, "") != "", dtype=bool)
+    return out
+
+
+def cap_by_grade(ctx: Context, article: str, grades: Column) -> IntArray:
+    """The article's yearly cap for each line's grade (0 where ungraded)."""
+    at_date = when(ctx)
+    caps = [ctx.amount(P + f"{article}.cap.{g}", at_date) for g in GRADES]
+    return np.select([grades == g for g in GRADES], caps, 0).astype(np.int64)
+
+
+def in_period(dates: npt.NDArray[np.datetime64]) -> BoolArray:
+    """附则5: the date lies in 2019-12-24 – 2021-12-23 (NaT: not in)."""
+    d = dates.astype("datetime64[D]")
+    return np.asarray(
+        ~np.isnat(d) & (d >= np.datetime64(DOC.applies_from)) & (d <= np.datetime64(DOC.applies_to)),
+        dtype=bool,
+    )
+
+
+def period_condition(ctx: Context, label: str, dates: npt.NDArray[np.datetime64]) -> dict[str, BoolArray]:
+    """The validity condition on a dated event, unless the reading only asks the year (checked on input)."""
+    if ctx.reading(P + "a1.validity") == "year_in_period":
+        return {}
+    return {f"附则5 {label}在本意见有效期内（{DOC.applies_from} 至 {DOC.applies_to}）": in_period(dates)}

@@ -1,0 +1,131 @@
+"""a5 — 第五条 自研IP产品奖励: 30 original IPs a year, each at most 20万.
+
+The gazette fixes no amount, only the ceiling: each IP carries the amount the committee decided
+(``amount_decided``) and the rule holds it to 20万. The quota depends on every IP put forward in the
+year (``population=True``): of the IPs that meet every other condition and were given an amount,
+the first 30 in the order of the reading wzjk-2019-71.a5.quota_order are awarded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from duixian.engine.money import IntArray, cap
+from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.tables import BoolArray
+from duixian.errors import InputError, InputErrors
+from duixian.rulebook.wzjk_2019_71.document import DOC
+from duixian.rulebook.wzjk_2019_71.rules import _enterprises
+
+P = "wzjk-2019-71."
+KIND_NAMES = {
+    "game": "原创游戏",
+    "operating_platform": "运营平台",
+    "literature": "文娱产品（文学类）",
+    "live_streaming": "文娱产品（直播类）",
+    "variety_show": "文娱产品（综艺类）",
+    "animation": "文娱产品（动漫类）",
+    "film_tv": "文娱产品（影视作品）",
+    "other_entertainment": "文娱产品（其他）",
+}
+ORDER_NAMES = {"review_rank": "专家评审排名", "application_order": "申报顺序"}
+
+
+def quota_places(ranks: IntArray, candidates: BoolArray, quota: int, by: str) -> IntArray:
+    """Each candidate's place (1, 2, …) in the order that fills the quota; 0 for non-candidates.
+
+    By review rank, a missing rank or a tie across the last place is refused when the quota binds:
+    the committee's ranking, not the program, decides who gets the 30th award.
+    """
+    n = len(ranks)
+    rows = np.flatnonzero(candidates)
+    places = np.zeros(n, dtype=np.int64)
+    if by == "review_rank":
+        binding = len(rows) > quota
+        missing = rows[ranks[rows] < 0]
+        if binding and len(missing):
+            raise InputErrors(
+                [
+                    InputError(
+                        f"ip_works[{r}].review_rank",
+                        f"required: {len(rows)} IPs qualify for {quota} awards a year (第五条)",
+                    )
+                    for r in missing
+                ]
+            )
+        order = rows[np.lexsort((rows, ranks[rows]))]
+        if binding and ranks[order[quota - 1]] == ranks[order[quota]]:
+            tied = order[ranks[order] == ranks[order[quota]]]
+            raise InputErrors(
+                [
+                    InputError(
+                        f"ip_works[{r}].review_rank",
+                        f"rank {ranks[r]} is shared across the {quota}th award; the committee must break the tie",
+                    )
+                    for r in tied
+                ]
+            )
+    else:
+        order = rows
+    places[order] = np.arange(1, len(order) + 1)
+    return places
+
+
+@DOC.rule(
+    "a5",
+    title="自研IP产品奖励",
+    clause="第五条",
+    quote=(
+        "对完成认定备案的企业，进行原创游戏、运营平台、文娱产品（包括文学类、直播类、综艺类、动漫类、影视作品等）的开发"
+        "创作进行奖励。每年奖励30个原创自研IP，每个不超过20万。"
+    ),
+    population=True,
+)
+def original_ip_award(ctx: Context) -> Lines:
+    ip = ctx.table("ip_works")
+    enterprise = ip["enterprise"]
+    at_date = _enterprises.when(ctx)
+    quota = ctx.count(P + "a5.quota", at_date)
+    ceiling = ctx.amount(P + "a5.cap", at_date)
+    by = ctx.reading(P + "a5.quota_order")
+    decided = ip["amount_decided"]
+    conditions = {
+        **_enterprises.scope_for(ctx, enterprise),
+        **_enterprises.recognition_conditions(ctx, enterprise, grade_needed=False),
+        "第五条 原创自研IP": np.asarray(ip["original"], dtype=bool),
+    }
+    candidates = np.ones(len(ip), dtype=bool)
+    for passed in conditions.values():
+        candidates &= passed
+    candidates &= decided > 0
+    places = quota_places(ip["review_rank"], candidates, quota, by)
+    # Only a candidate can lose on the quota: an IP failing another test, or given no amount, takes no place.
+    conditions[f"第五条 列入当年{quota}个奖励名额（按{ORDER_NAMES[by]}）"] = ~candidates | (places <= quota)
+    allowed, capped = cap(decided, np.full(len(ip), ceiling, dtype=np.int64))
+    return make_lines(
+        P + "a5",
+        beneficiary=enterprise,
+        subject=prefixed("ip", ip["id"]),
+        project=prefixed("ip", ip["id"]),
+        raw_amount=allowed,
+        conditions=conditions,
+        steps={
+            "kind": Step(
+                "IP类别", np.asarray([KIND_NAMES[str(k)] for k in ip["kind"]], dtype=object), "text"
+            ),
+            "review_rank": Step(
+                "专家评审排名",
+                np.asarray([str(r) if r > 0 else "未排名" for r in ip["review_rank"]], object),
+                "text",
+            ),
+            "place": Step(
+                f"名额排序（按{ORDER_NAMES[by]}）",
+                np.asarray([str(p) if p else "不参与排序" for p in places], dtype=object),
+                "text",
+            ),
+            "decided": Step("专家咨询委员会评定的奖励金额", decided, "fen"),
+            "cap": Step("每个IP奖励上限", np.full(len(ip), ceiling, dtype=np.int64), "fen"),
+            "allowed": Step("奖励金额（上限适用后）", allowed, "fen"),
+        },
+        caps={"第五条 每个不超过20万": capped},
+    )
