@@ -1,0 +1,76 @@
+"""`duixian targets show OBS.yaml` and `duixian targets chart OBS.yaml --out targets.png`:
+温政发〔2019〕18号 附件1, the 22 targets against observed values (a case of wzf-2019-18)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from duixian.calculator import calculate_case
+from duixian.cli import out, user_errors
+from duixian.engine.case import read_document
+from duixian.engine.evaluate import Result
+from duixian.engine.explain import explain
+from duixian.errors import InputError
+
+DOCUMENT = "wzf-2019-18"
+
+app: typer.Typer = typer.Typer(
+    help="温政发〔2019〕18号 附件1 温州都市区近期建设目标：进度表与进度图",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+Observations = Annotated[
+    Path, typer.Argument(help="observed values by year: a case of wzf-2019-18 (YAML/JSON)")
+]
+
+
+def _result(path: Path) -> Result:
+    data: dict[str, Any] = dict(read_document(path))
+    document = data.setdefault("document", DOCUMENT)
+    if document != DOCUMENT:
+        raise InputError("document", f"targets are those of {DOCUMENT}, not {document!r}")
+    return calculate_case(data)
+
+
+@app.command()
+@user_errors
+def show(observations: Observations) -> None:
+    """A table: each indicator and year observed, its path value, progress and verdict."""
+    result = _result(observations)
+    table = Table("序列", "指标", "属性", "年份", "观测值", "路径值", "目标", "进度", "达标", "结论")
+    for item in explain(result, include_ineligible=True):
+        steps = {s["name"]: s["value"] for s in item["steps"]}
+        verdict = item["verdict"] + ("（约束型预警）" if steps["binding_alert"] else "")
+        table.add_row(
+            item["beneficiary"],
+            str(steps["indicator"]),
+            str(steps["attribute"]),
+            str(steps["year"]),
+            f"{steps['observed']} {steps['unit']}",
+            str(steps["expected"] or "—"),
+            str(steps["comparison"]).split("（")[0],
+            str(steps["progress"]),
+            "是" if steps["met"] else "否",
+            f"[red]{verdict}[/red]" if not item["eligible"] else verdict,
+        )
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def chart(
+    observations: Observations,
+    to: Annotated[Path, typer.Option("--out", help="the PNG to write")] = Path("targets.png"),
+) -> None:
+    """A PNG: one panel per indicator with its straight path, target and observed points."""
+    from duixian.charts.targets import draw  # matplotlib only when a chart is asked for
+
+    written = draw(_result(observations), to)
+    out.print(f"已写入 {written}", highlight=False)

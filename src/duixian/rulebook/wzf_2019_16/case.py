@@ -1,0 +1,103 @@
+"""What a case of 温政发〔2019〕16号 describes: standards asked for, and households' monthly allowances.
+
+A month is written ``2019-10`` (or as its first day, ``2019-10-01``); amounts are yuan per month
+with at most two decimals. The district must be one the notice sets a standard for: 鹿城区, 龙湾区,
+瓯海区 and 洞头区 are refused with a reason (the notice sets nothing for them), not guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from duixian.engine.case import CaseBase, Money, Strict
+
+# The districts the notice sets a standard for, with the code naming their parameters (std.<code>).
+DISTRICT_CODES: dict[str, str] = {
+    "乐清市": "yueqing",
+    "瑞安市": "ruian",
+    "永嘉县": "yongjia",
+    "文成县": "wencheng",
+    "平阳县": "pingyang",
+    "泰顺县": "taishun",
+    "苍南县": "cangnan",
+    "龙港市": "longgang",
+}
+# Wenzhou's districts the notice is silent on: asking for them is an error, never a guess.
+NOT_SET = ("鹿城区", "龙湾区", "瓯海区", "洞头区")
+
+
+def _check_district(name: str) -> str:
+    if name in DISTRICT_CODES:
+        return name
+    if name in NOT_SET:
+        raise PydanticCustomError(
+            "district_not_set",
+            "温政发〔2019〕16号 未规定{name}的城乡居民最低生活保障标准（该通知只调整乐清、瑞安、永嘉、文成、"
+            "平阳、泰顺、苍南、龙港的标准）；请依{name}适用的文件另行确定，本系统不作推测",
+            {"name": name},
+        )
+    raise PydanticCustomError(
+        "district_unknown",
+        "未知的县（市、区）{name!r}；温政发〔2019〕16号 规定了标准的为：{known}",
+        {"name": name, "known": "、".join(DISTRICT_CODES)},
+    )
+
+
+def _month(value: Any) -> Any:
+    """'2019-10' → 2019-10-01; a full date must be the first of its month."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}", value.strip()):
+        year, month = value.strip().split("-")
+        return dt.date(int(year), int(month), 1)
+    return value
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    if day.day != 1:
+        raise PydanticCustomError("month", "a month is written 2019-10 (or as its first day, 2019-10-01)")
+    return day
+
+
+District = Annotated[str, AfterValidator(_check_district)]
+Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_first_of_month)]
+
+
+class Lookup(Strict):
+    """A standard asked for: the district and the month."""
+
+    id: str
+    district: District
+    month: Month
+
+
+class Household(Strict):
+    """One household in one month: its members and its income as assessed (认定) by civil affairs.
+
+    Give the per-capita monthly income (income_per_capita) or the household's total monthly income
+    (income_total), not both. The income is the assessed one, after the exclusions of the provincial
+    rules (e.g. 《浙江省社会救助条例》第五十条第三款, income from new employment for 6–12 months).
+    """
+
+    id: str
+    district: District
+    month: Month = Field(description="the month the allowance is for (2019-10)")
+    members: int = Field(ge=1, description="共同生活的家庭成员人数")
+    income_per_capita: Money | None = Field(None, description="家庭成员人均月收入（元）")
+    income_total: Money | None = Field(None, description="家庭月总收入（元）")
+
+    @model_validator(mode="after")
+    def _one_income(self) -> Household:
+        if (self.income_per_capita is None) == (self.income_total is None):
+            raise PydanticCustomError(
+                "income", "give exactly one of income_per_capita (人均月收入) and income_total (家庭月总收入)"
+            )
+        return self
+
+
+class Case(CaseBase):
+    lookups: list[Lookup] = []
+    households: list[Household] = []

@@ -1,0 +1,51 @@
+"""What a case of 温政发〔2019〕18号 附件1 describes: observed values of the 22 indicators, by year.
+
+A series is one set of observations (one source: a statistical yearbook, a monitoring report — or
+invented values for illustration, which must say so in ``source``). Values are exact decimals in the
+indicator's own unit (亿元, %, 万人 …, see `duixian rules` or parameters/targets.yaml).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from duixian.engine.case import CaseBase, Strict
+
+BASE_YEAR, TARGET_YEAR = 2018, 2022  # “2018年现状值”, “2022年目标值”
+INDICATOR_COUNT = 22
+
+
+class Observation(Strict):
+    indicator: int = Field(ge=1, le=INDICATOR_COUNT, description="序号 1–22 in the annex table")
+    year: int = Field(ge=BASE_YEAR + 1, le=TARGET_YEAR, description="the year observed, 2019–2022")
+    value: Decimal = Field(
+        max_digits=20, decimal_places=6, description="observed value, in the indicator's unit"
+    )
+
+
+class Series(Strict):
+    id: str
+    label: str = Field("", description="what the series covers, e.g. 温州都市区（核心区）")
+    source: str = Field(min_length=1, description="where the values come from; invented values must say so")
+    observations: list[Observation]
+
+    @model_validator(mode="after")
+    def _one_value_per_indicator_year(self) -> Series:
+        seen: dict[tuple[int, int], int] = {}
+        for k, o in enumerate(self.observations):
+            key = (o.indicator, o.year)
+            if key in seen:
+                raise PydanticCustomError(
+                    "duplicate_observation",
+                    "observations[{k}]: indicator {i} in {y} is given twice (also observations[{j}])",
+                    {"k": k, "i": o.indicator, "y": o.year, "j": seen[key]},
+                )
+            seen[key] = k
+        return self
+
+
+class Case(CaseBase):
+    series: list[Series] = []
