@@ -8,6 +8,7 @@ Rules whose amounts depend on who else is in the population (rankings, shared po
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 import pytest
@@ -53,6 +54,7 @@ def _lines(result: Any) -> dict[tuple[str, str, str], tuple[int, bool]]:
     return out
 
 
+@cache
 def _population_groups() -> dict[tuple[str, int, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = defaultdict(list)
     for doc in rulebook.documents().values():
@@ -61,16 +63,21 @@ def _population_groups() -> dict[tuple[str, int, str], list[dict[str, Any]]]:
                 if "expect_error" in entry:
                     continue
                 case = _rename(entry["case"], f"{path.stem}-{i}-")
-                key = (doc.id, case["year"], repr(sorted((case.get("readings") or {}).items())))
+                # Cases merge when everything but their entity lists is the same (year, readings, a
+                # document's case-wide facts such as a zone or a fund): that is one population.
+                shared = {k: v for k, v in case.items() if not isinstance(v, list)}
+                key = (doc.id, case["year"], repr(sorted(shared.items(), key=lambda kv: kv[0])))
                 groups[key].append(case)
     return groups
 
 
 @pytest.mark.parametrize("key", sorted(_population_groups(), key=repr))
 def test_each_case_alone_equals_all_cases_together(key: tuple[str, int, str]) -> None:
-    document, year, _ = key
+    document = key[0]
     cases = _population_groups()[key]
-    merged: dict[str, Any] = {"document": document, "year": year, "readings": cases[0].get("readings") or {}}
+    merged: dict[str, Any] = {"document": document} | {
+        k: v for k, v in cases[0].items() if not isinstance(v, list)
+    }
     alone: dict[tuple[str, str, str], tuple[int, bool]] = {}
     for case in cases:
         for k, v in case.items():

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from duixian import rulebook
 from duixian.calculator import calculate_case
+from duixian.cli import machinery, targets
+from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import explain, to_text
 from duixian.engine.money import format_fen
 from duixian.engine.rules import MONEY_KINDS
-from duixian.errors import InputError, InputErrors
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from duixian.errors import InputError
 
 app = typer.Typer(
     help="兑现 duixian — 温州市产业政策奖励兑现系统",
@@ -31,25 +27,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
-
-
-def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Input errors end the command with their field and reason, exit code 2, no traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except InputErrors as exc:
-            for e in exc.errors:
-                err.print(f"[red]输入错误[/red] {e.field}: {e.reason}", highlight=False)
-        except InputError as exc:
-            err.print(f"[red]输入错误[/red] {exc.field}: {exc.reason}", highlight=False)
-        raise typer.Exit(2)
-
-    return wrapper
 
 
 @app.command()
@@ -151,7 +128,9 @@ def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2
     sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-# Document-specific command groups, one module each (one line per group below).
+# Document-specific command groups, one module each.
+app.add_typer(targets.app, name="targets")
+app.add_typer(machinery.app, name="machinery")
 
 
 def main() -> None:  # pragma: no cover

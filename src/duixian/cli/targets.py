@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from duixian.calculator import calculate_case
-from duixian.cli import out, user_errors
+from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.evaluate import Result
 from duixian.engine.explain import explain

@@ -1,0 +1,36 @@
+"""What every command shares: the consoles and the handling of input errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from duixian.errors import InputError, InputErrors
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True)
+
+
+def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Input errors end the command with their field and reason, exit code 2, no traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except InputErrors as exc:
+            for e in exc.errors:
+                err.print(f"[red]输入错误[/red] {e.field}: {e.reason}", highlight=False)
+        except InputError as exc:
+            err.print(f"[red]输入错误[/red] {exc.field}: {exc.reason}", highlight=False)
+        raise typer.Exit(2)
+
+    return wrapper
