@@ -40,7 +40,7 @@ def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable
             "document": doc.number,
             "clause": spec.clause,
             "citation": f"{doc.number} {spec.clause}：“{spec.quote}”",
-            "applies": {"from": str(doc.applies_from), "to": str(doc.applies_to)},
+            "applies": {"from": str(doc.applies_from), "to": None if doc.open_ended else str(doc.applies_to)},
         }
         for doc in rulebook.documents().values()
         for spec in doc.ordered_rules()
@@ -86,7 +86,8 @@ def calc(
         notes = item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]
         shown = item["amount"]["yuan"] if item["kind"] in MONEY_KINDS else item["verdict"]
         table.add_row(item["rule"], item["beneficiary"], item["subject"], shown, "；".join(notes))
-    table.add_row("现金奖补合计", "", "", format_fen(total), "")
+    if any(spec.kind == "cash" for spec in result.document.rules.values()):
+        table.add_row("现金金额合计", "", "", format_fen(total), "")
     if deposits:
         table.add_row("财政性存款配套合计（非现金）", "", "", format_fen(deposits), "")
     if investments := result.total("investment"):

@@ -155,6 +155,15 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def row_path(tables: Mapping[str, Table], name: str, row: int) -> str:
+    """The field path of a table row as the case wrote it: loans[3], pilots[1].land_sales[0]."""
+    table = tables[name]
+    if "parent_row" not in table:
+        return f"{name}[{row}]"
+    parent, field = name.rsplit(".", 1)
+    return f"{row_path(tables, parent, int(table['parent_row'][row]))}.{field}[{int(table['row_in_parent'][row])}]"
+
+
 def models_to_tables(
     name: str, model: type[BaseModel], rows: list[BaseModel], parent: str | None = None
 ) -> dict[str, Table]:
@@ -167,12 +176,20 @@ def models_to_tables(
         if child is not None:
             child_rows: list[BaseModel] = []
             parents: list[str] = []
-            for r, items in zip(rows, values, strict=True):
+            parent_rows: list[
+                int
+            ] = []  # where each child row came from, so errors name pilots[1].land_sales[0]
+            rows_in_parent: list[int] = []
+            for position, (r, items) in enumerate(zip(rows, values, strict=True)):
                 child_rows.extend(items)
                 parents.extend([r.id] * len(items))  # type: ignore[attr-defined]
+                parent_rows.extend([position] * len(items))
+                rows_in_parent.extend(range(len(items)))
             child_name = f"{name}.{field_name}"
             sub = models_to_tables(child_name, child, child_rows, parent=name)
             sub[child_name].columns["parent"] = np.asarray(parents, dtype=object)
+            sub[child_name].columns["parent_row"] = np.asarray(parent_rows, dtype=np.int64)
+            sub[child_name].columns["row_in_parent"] = np.asarray(rows_in_parent, dtype=np.int64)
             tables.update(sub)
             continue
         if get_origin(info.annotation) is list:  # list of scalars: keep as object column of tuples
@@ -180,6 +197,10 @@ def models_to_tables(
             col[:] = [tuple(v) for v in values]
             columns[field_name] = col
             continue
-        columns[field_name] = _column(values, info.annotation, _marker(info.annotation, info.metadata))
+        try:
+            columns[field_name] = _column(values, info.annotation, _marker(info.annotation, info.metadata))
+        except OverflowError:  # an integer beyond int64: no count or amount of the gazette is that large
+            row = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) >= 2**63)
+            raise InputError(f"{name}[{row}].{field_name}", f"{values[row]} is too large") from None
     tables[name] = Table(name, columns)
     return tables

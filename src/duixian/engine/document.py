@@ -38,6 +38,23 @@ class Document:
     scope: ScopeCheck | None = None
     finalisers: list[Finaliser] = field(default_factory=list)
     timing: Timing | None = None
+    # The last year a case may concern when obligations outlive the document (an instalment due after
+    # it expires, the third year of a three-year subsidy); default: the year it expires.
+    last_year: int | None = None
+
+    @property
+    def open_ended(self) -> bool:
+        """No end date (a notice in force until replaced): applies_to is set to the far future."""
+        return self.applies_to.year >= 9999
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last year a case of this document may concern."""
+        return self.applies_from.year, self.last_year or self.applies_to.year
+
+    def period_text(self) -> str:
+        end = "无截止日期" if self.open_ended else str(self.applies_to)
+        return f"{self.applies_from} – {end}"
 
     @property
     def parameter_files(self) -> list[Path]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from duixian.engine.case import models_to_tables, parse
+from duixian.engine.case import models_to_tables, parse, row_path
 from duixian.engine.document import Document
 from duixian.engine.parameters import ParameterSet
 from duixian.engine.readings import Readings, Register
@@ -35,28 +35,30 @@ class Result:
 def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> None:
     """Cross-table checks pydantic cannot do: references resolve, dates lie in the year."""
     errors: list[InputError] = []
-    if not document.applies_from.year <= year <= document.applies_to.year:
+    first, last = document.years
+    if not first <= year <= last:
+        extra = f"; cases may concern {first}–{last}" if document.last_year else ""
         errors.append(
             InputError(
                 "year",
-                f"{year} is outside the period {document.number} applies to "
-                f"({document.applies_from} – {document.applies_to})",
+                f"{year} is outside the period {document.number} applies to ({document.period_text()}{extra})",
             )
         )
     for name, table in tables.items():
-        if "id" not in table or "parent" in table:
+        if "id" not in table:
             continue
-        ids = table["id"]
-        if len(np.unique(ids)) == len(ids):
-            continue
-        seen: dict[str, int] = {}
-        for position, key in enumerate(ids):
-            if key in seen:
+        # Ids are unique in a table, or, for a nested list (a pilot's land sales), within its parent.
+        scope = table["parent_row"] if "parent_row" in table else np.zeros(len(table["id"]), dtype=np.int64)
+        seen: dict[tuple[int, str], int] = {}
+        for position, (owner, key) in enumerate(zip(scope, table["id"], strict=True)):
+            earlier = seen.setdefault((int(owner), str(key)), position)
+            if earlier != position:
+                also = row_path(tables, name, earlier)
                 errors.append(
-                    InputError(f"{name}[{position}].id", f"duplicate id {key!r} (also {name}[{seen[key]}])")
+                    InputError(
+                        f"{row_path(tables, name, position)}.id", f"duplicate id {key!r} (also {also})"
+                    )
                 )
-            else:
-                seen[str(key)] = position
     for ref, target in document.references.items():
         table_name, column = ref.rsplit(".", 1)
         table = tables[table_name]
@@ -64,7 +66,11 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         present = keys != ""
         missing = present & (index_of(keys, tables[target]["id"]) < 0)
         for row in np.flatnonzero(missing):
-            errors.append(InputError(f"{table_name}[{row}].{column}", f"no {target} has id {keys[row]!r}"))
+            errors.append(
+                InputError(
+                    f"{row_path(tables, table_name, row)}.{column}", f"no {target} has id {keys[row]!r}"
+                )
+            )
     lo, hi = np.datetime64(dt.date(year, 1, 1)), np.datetime64(dt.date(year, 12, 31))
     for dated in document.dated_in_year:
         table_name, column = dated.rsplit(".", 1)
@@ -72,7 +78,8 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         for row in np.flatnonzero((dates < lo) | (dates > hi)):
             errors.append(
                 InputError(
-                    f"{table_name}[{row}].{column}", f"{dates[row]} is outside the year concerned {year}"
+                    f"{row_path(tables, table_name, row)}.{column}",
+                    f"{dates[row]} is outside the year concerned {year}",
                 )
             )
     if errors:
