@@ -68,7 +68,7 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         for row in np.flatnonzero(missing):
             errors.append(
                 InputError(
-                    f"{row_path(tables, table_name, row)}.{column}", f"no {target} has id {keys[row]!r}"
+                    f"{row_path(tables, table_name, int(row))}.{column}", f"no {target} has id {keys[row]!r}"
                 )
             )
     lo, hi = np.datetime64(dt.date(year, 1, 1)), np.datetime64(dt.date(year, 12, 31))
@@ -78,7 +78,7 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         for row in np.flatnonzero((dates < lo) | (dates > hi)):
             errors.append(
                 InputError(
-                    f"{row_path(tables, table_name, row)}.{column}",
+                    f"{row_path(tables, table_name, int(row))}.{column}",
                     f"{dates[row]} is outside the year concerned {year}",
                 )
             )

@@ -29,6 +29,7 @@ DISTRICT_CODES: dict[str, str] = {
 }
 # Wenzhou's districts the notice is silent on: asking for them is an error, never a guess.
 NOT_SET = ("鹿城区", "龙湾区", "瓯海区", "洞头区")
+MAX_MEMBERS = 99
 
 
 def _check_district(name: str) -> str:
@@ -41,24 +42,38 @@ def _check_district(name: str) -> str:
             "平阳、泰顺、苍南、龙港的标准）；请依{name}适用的文件另行确定，本系统不作推测",
             {"name": name},
         )
+    # pydantic formats templates with str.format-like {name} only (no !r): quote the name in words.
+    near = [d for d in (*DISTRICT_CODES, *NOT_SET) if name and (d.startswith(name) or name.startswith(d))]
+    hint = f"（是否指“{near[0]}”？须写全称）" if near else ""
     raise PydanticCustomError(
         "district_unknown",
-        "未知的县（市、区）{name!r}；温政发〔2019〕16号 规定了标准的为：{known}",
-        {"name": name, "known": "、".join(DISTRICT_CODES)},
+        "未知的县（市、区）“{name}”{hint}；温政发〔2019〕16号 规定了标准的为：{known}",
+        {"name": name, "hint": hint, "known": "、".join(DISTRICT_CODES)},
     )
 
 
+MONTH_FORMAT = "月份写作 2019-10（或写该月1日 2019-10-01）"
+
+
 def _month(value: Any) -> Any:
-    """'2019-10' → 2019-10-01; a full date must be the first of its month."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}", value.strip()):
-        year, month = value.strip().split("-")
-        return dt.date(int(year), int(month), 1)
+    """'2019-10' → 2019-10-01; a full date must be the first of its month. Other spellings
+    (2019/10, 2019.10, 2019年10月) are refused saying how to write it, not with a parser's message."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PydanticCustomError("month", "没有{month}月：" + MONTH_FORMAT, {"month": month})
+        return dt.date(year, month, 1)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise PydanticCustomError("month", "“{text}”不是月份的写法：" + MONTH_FORMAT, {"text": text})
     return value
 
 
 def _first_of_month(day: dt.date) -> dt.date:
     if day.day != 1:
-        raise PydanticCustomError("month", "a month is written 2019-10 (or as its first day, 2019-10-01)")
+        raise PydanticCustomError("month", "{day}不是该月1日：" + MONTH_FORMAT, {"day": str(day)})
     return day
 
 
@@ -85,7 +100,9 @@ class Household(Strict):
     id: str
     district: District
     month: Month = Field(description="the month the allowance is for (2019-10)")
-    members: int = Field(ge=1, description="共同生活的家庭成员人数")
+    # A household living together (共同生活的家庭成员) is a family, never a hundred people; the bound
+    # catches typos and keeps standard × members and income × members far inside int64 fen.
+    members: int = Field(ge=1, le=MAX_MEMBERS, description="共同生活的家庭成员人数（1–99）")
     income_per_capita: Money | None = Field(None, description="家庭成员人均月收入（元）")
     income_total: Money | None = Field(None, description="家庭月总收入（元）")
 
