@@ -20,6 +20,9 @@ Place = Literal[
     "鹿城区", "龙湾区", "瓯海区", "洞头区", "乐清市", "瑞安市", "龙港市",
     "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县", "市级功能区",
 ]  # fmt: skip
+# The city's own districts (市辖区): the places whose finance the text's "补助区财政" names outright.
+CITY_DISTRICTS: tuple[str, ...] = ("鹿城区", "龙湾区", "瓯海区", "洞头区")
+FUNCTIONAL_ZONES: tuple[str, ...] = ("市级功能区",)
 # 四、创建流程 (一)–(五), in the order the text sets.
 StageKey = Literal["planning", "reserve", "application", "implementation", "acceptance"]
 STAGES: tuple[StageKey, ...] = ("planning", "reserve", "application", "implementation", "acceptance")
@@ -49,7 +52,7 @@ class LandSale(Strict):
     levy_social_security: Money | None = None  # 社保基金
     levy_farmland_water: Money | None = None  # 农林水利建设
     levy_low_rent_housing: Money | None = None  # 廉租房建设基金
-    levy_other: Money = Decimal(0)  # 等: any other levy deducted before the split
+    levy_other: Money | None = None  # 等: any other levy deducted before the split (none if absent)
     assessed_reward: Money | None = None  # 视考核情况: the reward decided on assessment, if decided
 
 
@@ -59,7 +62,9 @@ class Pilot(Strict):
     district: Place
     category: Literal["renewal", "new_build"]  # 改造更新类 / 规划新建类
     planning_unit_ha: Decimal | None = Field(default=None, ge=0)  # 规划单元, 公顷
-    implementation_unit_ha: Decimal | None = Field(default=None, ge=0)  # 实施单元, 公顷
+    # 实施单元, 公顷: the part of the planning unit carried out first, so never larger than it
+    # (checked in rules/_checks.py, naming this field).
+    implementation_unit_ha: Decimal | None = Field(default=None, ge=0)
     stages: list[StageRecord] = []
     land_sales: list[LandSale] = []
 

@@ -14,6 +14,7 @@ from duixian.engine.money import format_fen
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.rulebook.wzb_2019_72.case import CONTRACT_KIND_NAMES
 from duixian.rulebook.wzb_2019_72.document import DOC
+from duixian.rulebook.wzb_2019_72.rules._checks import check_case
 from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 
 P = "wzb-2019-72."
@@ -38,6 +39,7 @@ OUTSIDE = "不属本条范围（非必须招投标的乡村振兴建设项目）
     verdict=("可适用本条简易程序", "不适用本条简易程序"),
 )
 def procurement_route(ctx: Context) -> Lines:
+    check_case(ctx)
     contracts = ctx.table("contracts")
     kind, price = contracts["kind"], np.asarray(contracts["estimated_price"], dtype=np.int64)
     service = np.isin(kind, SERVICE_KINDS)

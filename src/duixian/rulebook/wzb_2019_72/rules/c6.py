@@ -1,5 +1,6 @@
 """c6 — 第6条 加大资金支持力度: c6a priority funding by actual investment; c6b the reward to county
-financial institutions for agricultural loan growth above 13%.
+financial institutions for agricultural loan growth above 13%. By default the first year whose growth
+is rewarded is 2020, the first whole year in force (reading wzb-2019-72.c6b.first_year).
 """
 
 from __future__ import annotations
@@ -8,18 +9,21 @@ from fractions import Fraction
 
 import numpy as np
 
-from duixian.engine.money import RATE_SCALE, IntArray, mul_div_round
+from duixian.engine.money import RATE_SCALE, mul_div_round
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
-from duixian.errors import InputError, InputErrors
+from duixian.engine.tables import BoolArray
+from duixian.errors import InputError
 from duixian.rulebook.wzb_2019_72.document import DOC
+from duixian.rulebook.wzb_2019_72.rules._checks import check_case, input_check, peek
 from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 from duixian.rulebook.wzb_2019_72.rules._show import decimal_text, percent_text
 
 P = "wzb-2019-72."
 
 
-def _places(ctx: Context, name: str) -> list[str]:
-    return str(ctx.param(P + name, in_force(ctx)).value).split("、")
+def _places(ctx: Context, name: str, record: bool = True) -> list[str]:
+    value = ctx.param(P + name, in_force(ctx)).value if record else peek(ctx, P + name)
+    return str(value).split("、")
 
 
 @DOC.rule(
@@ -35,22 +39,14 @@ def _places(ctx: Context, name: str) -> list[str]:
     verdict=("可给予优先扶持", "不属本条优先扶持范围"),
 )
 def priority_funding(ctx: Context) -> Lines:
+    check_case(ctx)
     pp = ctx.table("priority_projects")
     place = pp["place"]
     investment = np.asarray(pp["actual_investment"], dtype=np.int64)
     major = np.isin(place, _places(ctx, "c6a.places_major"))
     other = np.isin(place, _places(ctx, "c6a.places_other"))
     listed = major | other
-    if ctx.reading(P + "c6a.unlisted_place") == "error" and not listed.all():
-        raise InputErrors(
-            [
-                InputError(
-                    f"priority_projects[{row}].place",
-                    f"温政办〔2019〕72号第6条未对{place[row]}规定实际投资门槛（只列鹿城区等12个县（市、区））",
-                )
-                for row in np.flatnonzero(~listed)
-            ]
-        )
+    ctx.reading(P + "c6a.unlisted_place")  # "error": refused by _unlisted_places
     major_fen, other_fen = (
         ctx.amount(P + "c6a.threshold_major", in_force(ctx)),
         ctx.amount(P + "c6a.threshold_other", in_force(ctx)),
@@ -78,19 +74,45 @@ def priority_funding(ctx: Context) -> Lines:
     )
 
 
-def _decided_rates(ctx: Context, decided: IntArray, max_rate: Fraction) -> None:
-    """A decided rate above the maximum is refused: the text allows 不超过2%."""
-    too_high = (decided >= 0) & (decided * max_rate.denominator > max_rate.numerator * RATE_SCALE)
-    if too_high.any():
-        raise InputErrors(
-            [
-                InputError(
-                    f"financial_institutions[{row}].decided_rate",
-                    f"exceeds the maximum of {float(max_rate * 100):g}% (属地财政部门可按照不超过2%的比例给予奖励)",
-                )
-                for row in np.flatnonzero(too_high)
-            ]
+@input_check
+def _unlisted_places(ctx: Context) -> list[InputError]:
+    """Reading c6a.unlisted_place = error: a place the text sets no threshold for is refused."""
+    if ctx.readings[P + "c6a.unlisted_place"] != "error":
+        return []
+    place = ctx.table("priority_projects")["place"]
+    places = _places(ctx, "c6a.places_major", record=False) + _places(ctx, "c6a.places_other", record=False)
+    listed = np.isin(place, places)
+    return [
+        InputError(
+            f"priority_projects[{row}].place",
+            f"温政办〔2019〕72号第6条未对{place[row]}规定实际投资门槛（只列鹿城区等12个县（市、区））",
         )
+        for row in np.flatnonzero(~listed)
+    ]
+
+
+@input_check
+def _decided_rates(ctx: Context) -> list[InputError]:
+    """A decided rate above the maximum is refused: the text allows 不超过2%."""
+    max_rate = peek(ctx, P + "c6b.max_rate")
+    decided = np.asarray(ctx.table("financial_institutions")["decided_rate"], dtype=np.int64)
+    too_high = (decided >= 0) & (decided * max_rate.denominator > max_rate.numerator * RATE_SCALE)
+    return [
+        InputError(
+            f"financial_institutions[{row}].decided_rate",
+            f"exceeds the maximum of {float(max_rate * 100):g}% (属地财政部门可按照不超过2%的比例给予奖励)",
+        )
+        for row in np.flatnonzero(too_high)
+    ]
+
+
+def _first_assessed_year(ctx: Context) -> int | None:
+    """The first year whose growth is rewarded (reading c6b.first_year); None: no limit."""
+    if ctx.reading(P + "c6b.first_year") == "include_2019":
+        return None
+    # The first whole year in force: the document took effect on 2019-12-17.
+    start = DOC.applies_from
+    return start.year + (0 if (start.month, start.day) == (1, 1) else 1)
 
 
 @DOC.rule(
@@ -100,6 +122,7 @@ def _decided_rates(ctx: Context, decided: IntArray, max_rate: Fraction) -> None:
     quote="对符合条件的县域金融机构当年涉农贷款平均余额同比增长超过13%的部分，属地财政部门可按照不超过2%的比例给予奖励。",
 )
 def agri_loan_growth_reward(ctx: Context) -> Lines:
+    check_case(ctx)
     fi = ctx.table("financial_institutions")
     now = np.asarray(fi["average_balance"], dtype=np.int64)
     last = np.asarray(fi["average_balance_last_year"], dtype=np.int64)
@@ -113,11 +136,19 @@ def agri_loan_growth_reward(ctx: Context) -> Lines:
     positive = np.maximum(excess_scaled, 0)
     maximum = mul_div_round([positive, max_rate.numerator], threshold.denominator * max_rate.denominator)
     decided = np.asarray(fi["decided_rate"], dtype=np.int64)
-    ctx.reading(P + "c6b.up_to")
-    _decided_rates(ctx, decided, max_rate)
+    ctx.reading(P + "c6b.up_to")  # a decided rate above the maximum is refused by _decided_rates
     at_decided = mul_div_round([positive, np.maximum(decided, 0)], threshold.denominator * RATE_SCALE)
     raw = np.where(decided >= 0, at_decided, maximum).astype(np.int64)
     ctx.reading(P + "c6b.excess")
+    first_year = _first_assessed_year(ctx)
+    assessed_year: dict[str, BoolArray] = (
+        {}
+        if first_year is None
+        else {
+            f"考核年度为{first_year}年及以后（本意见自{DOC.applies_from}起施行，"
+            f"此前一年的同比增长不在奖励之列）": np.full(len(now), ctx.year >= first_year, dtype=bool)
+        }
+    )
     return make_lines(
         P + "c6b",
         beneficiary=fi["id"],
@@ -127,6 +158,7 @@ def agri_loan_growth_reward(ctx: Context) -> Lines:
         conditions={
             "符合条件的县域金融机构": np.asarray(fi["qualified"], dtype=bool),
             "当年涉农贷款平均余额同比增长超过13%（不含本数）": excess_scaled > 0,
+            **assessed_year,
         },
         steps={
             "last": Step("上年涉农贷款平均余额", last, "fen"),

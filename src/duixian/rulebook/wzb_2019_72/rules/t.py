@@ -20,12 +20,14 @@ from typing import Literal
 
 import numpy as np
 
+from duixian.engine.case import row_path
 from duixian.engine.indicators import Target, expected_on_path, on_track, progress
 from duixian.engine.rules import Context, Lines, Step, make_lines
-from duixian.engine.tables import Column, Table
-from duixian.errors import InputError, InputErrors
+from duixian.engine.tables import Column
+from duixian.errors import InputError
 from duixian.rulebook.wzb_2019_72.case import COUNTIES
 from duixian.rulebook.wzb_2019_72.document import DOC
+from duixian.rulebook.wzb_2019_72.rules._checks import check_case, input_check, peek
 from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 from duixian.rulebook.wzb_2019_72.rules._show import decimal_text, percent_text
 
@@ -75,23 +77,28 @@ def _target_value(ctx: Context, key: str) -> Fraction:
     return Fraction(ctx.count(name, in_force(ctx)))
 
 
-def _positions(table: Table, parents: Table) -> list[tuple[int, int]]:
-    """(monitor index, index within the monitor) of each row of a child table, for error paths."""
-    parent_index = {str(k): i for i, k in enumerate(parents["id"])}
-    seen: dict[str, int] = defaultdict(int)
-    out = []
-    for parent in table["parent"]:
-        out.append((parent_index[str(parent)], seen[str(parent)]))
-        seen[str(parent)] += 1
-    return out
+def _target_year(ctx: Context, key: str, record: bool = True) -> int:
+    """The year whose end the target of the year concerned refers to: the indicator's target year, or
+    for the custody loan balance after its first year, the year concerned itself (每年增长10%以上)."""
+
+    def count(name: str) -> int:
+        return ctx.count(P + name, in_force(ctx)) if record else int(peek(ctx, P + name))
+
+    target_year = count(INDICATORS[key].year_param)
+    if key == "custody_loan_balance" and ctx.year > count("t.custody_first_year"):
+        return ctx.year
+    return target_year
 
 
-def _check_rows(table: Table, field: str, positions: list[tuple[int, int]]) -> list[InputError]:
+def _row_errors(ctx: Context, field: str) -> list[InputError]:
+    """Rows of monitors.observations or monitors.bases: place, value and repetition."""
+    table = ctx.table(f"monitors.{field}")
+    first, last = DOC.applies_from.year, int(peek(ctx, P + "t.target_year"))
     errors: list[InputError] = []
     seen: set[tuple[str, ...]] = set()
-    for row, (m, j) in enumerate(positions):
+    for row in range(len(table["parent"])):
         key, place = str(table["indicator"][row]), str(table["place"][row])
-        path = f"monitors[{m}].{field}[{j}]"
+        path = row_path(ctx.tables, f"monitors.{field}", row)
         ind = INDICATORS[key]
         if ind.per_place == "county" and place not in COUNTIES:
             errors.append(
@@ -106,13 +113,63 @@ def _check_rows(table: Table, field: str, positions: list[tuple[int, int]]) -> l
             errors.append(InputError(f"{path}.value", f"{key} is a count: a whole number is expected"))
         if ind.unit == "yuan" and value != value.quantize(Decimal("0.01")):
             errors.append(InputError(f"{path}.value", "an amount in yuan has at most two decimals"))
-        ident = (str(table["parent"][row]), key, place) + (
-            (str(table["year"][row]),) if field == "observations" else ()
-        )
+        if ind.unit == "percent" and value > 100:
+            errors.append(InputError(f"{path}.value", f"{key} is a share in percent: at most 100"))
+        year = int(table["year"][row])
+        if field == "observations" and not first <= year <= last:
+            errors.append(
+                InputError(
+                    f"{path}.year",
+                    f"{year}: the targets of {DOC.number} cover the years {first}–{last} (到2022年)",
+                )
+            )
+        if field == "bases" and year >= _target_year(ctx, key, record=False):
+            errors.append(
+                InputError(
+                    f"{path}.year",
+                    f"the base year must come before the target year {_target_year(ctx, key, record=False)}",
+                )
+            )
+        ident = (str(table["parent"][row]), key, place) + ((str(year),) if field == "observations" else ())
         if ident in seen:
             errors.append(InputError(path, f"{key} {place} reported twice".replace("  ", " ")))
         seen.add(ident)
     return errors
+
+
+def _custody_history(ctx: Context) -> list[InputError]:
+    """Reading t.custody_growth = over_actual_previous: a custody balance observed after its first year
+    needs the balance at the end of the year before."""
+    obs = ctx.table("monitors.observations")
+    first = int(peek(ctx, P + "t.custody_first_year"))
+    if ctx.readings[P + "t.custody_growth"] != "over_actual_previous" or ctx.year <= first:
+        return []
+    custody = obs["indicator"] == "custody_loan_balance"
+    reported = {
+        (str(m), str(place), int(y))
+        for m, place, y in zip(
+            obs["parent"][custody], obs["place"][custody], obs["year"][custody], strict=True
+        )
+    }
+    growth = peek(ctx, P + "t.custody_growth")
+    errors = []
+    for row in np.flatnonzero(custody & (obs["year"] == ctx.year)):
+        monitor, place = str(obs["parent"][row]), str(obs["place"][row])
+        if (monitor, place, ctx.year - 1) not in reported:
+            observations = row_path(ctx.tables, "monitors.observations", int(row)).rsplit("[", 1)[0]
+            errors.append(
+                InputError(
+                    observations,
+                    f"the custody loan balance at the end of {ctx.year - 1} is needed: "
+                    f"the target for {ctx.year} is growth of {percent_text(growth)} or more over it",
+                )
+            )
+    return errors
+
+
+@input_check
+def _target_rows(ctx: Context) -> list[InputError]:
+    return _row_errors(ctx, "observations") + _row_errors(ctx, "bases") + _custody_history(ctx)
 
 
 @DOC.rule(
@@ -132,15 +189,8 @@ def _check_rows(table: Table, field: str, positions: list[tuple[int, int]]) -> l
     verdict=("已达到目标", "尚未达到目标"),
 )
 def targets(ctx: Context) -> Lines:
-    monitors, obs, bases = (
-        ctx.table("monitors"),
-        ctx.table("monitors.observations"),
-        ctx.table("monitors.bases"),
-    )
-    obs_pos, base_pos = _positions(obs, monitors), _positions(bases, monitors)
-    errors = _check_rows(obs, "observations", obs_pos) + _check_rows(bases, "bases", base_pos)
-    if errors:
-        raise InputErrors(errors)
+    check_case(ctx)
+    obs, bases = ctx.table("monitors.observations"), ctx.table("monitors.bases")
     history = {
         (
             str(obs["parent"][r]),
@@ -154,7 +204,6 @@ def targets(ctx: Context) -> Lines:
         (str(bases["parent"][r]), str(bases["indicator"][r]), str(bases["place"][r])): (
             int(bases["year"][r]),
             Decimal(bases["value"][r]),
-            base_pos[r],
         )
         for r in range(len(bases["parent"]))
     }
@@ -169,20 +218,11 @@ def targets(ctx: Context) -> Lines:
     for r in rows:
         monitor, key, place = str(obs["parent"][r]), str(obs["indicator"][r]), str(obs["place"][r])
         observed = Decimal(obs["value"][r])
-        target_year = ctx.count(P + INDICATORS[key].year_param, in_force(ctx))
+        target_year = _target_year(ctx, key)
         target_value = _target_value(ctx, key)
         if key == "custody_loan_balance" and ctx.year > custody_first:
-            target_year = ctx.year
-            if growth_reading == "over_actual_previous":
-                previous = history.get((monitor, key, place, ctx.year - 1))
-                if previous is None:
-                    m, j = obs_pos[r]
-                    raise InputError(
-                        f"monitors[{m}].observations",
-                        f"the custody loan balance at the end of {ctx.year - 1} is needed: "
-                        f"the target for {ctx.year} is growth of {percent_text(growth)} or more over it",
-                    )
-                target_value = previous * (1 + growth)
+            if growth_reading == "over_actual_previous":  # the balance a year before: see _custody_history
+                target_value = history[(monitor, key, place, ctx.year - 1)] * (1 + growth)
             else:
                 target_value = target_value * (1 + growth) ** (ctx.year - custody_first)
         reached = Fraction(observed) >= target_value
@@ -200,12 +240,7 @@ def targets(ctx: Context) -> Lines:
             cols["expected"].append("—")
             cols["on_track"].append("—")
             continue
-        base_year, base_value, (m, j) = base
-        if base_year >= target_year:
-            raise InputError(
-                f"monitors[{m}].bases[{j}].year",
-                f"the base year must come before the target year {target_year}",
-            )
+        base_year, base_value = base  # before the target year: see _row_errors
         target = Target(">=", Decimal(target_value.numerator) / Decimal(target_value.denominator))
         share = progress(base_value, target.value, observed)
         expected = expected_on_path(base_year, base_value, target_year, target.value, ctx.year)

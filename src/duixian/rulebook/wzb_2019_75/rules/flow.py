@@ -15,6 +15,7 @@ from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.engine.tables import BoolArray, Column, index_of
 from duixian.rulebook.wzb_2019_75.case import STAGE_NAMES, STAGES
 from duixian.rulebook.wzb_2019_75.document import DOC
+from duixian.rulebook.wzb_2019_75.rules._checks import check_case
 
 P = "wzb-2019-75."
 
@@ -39,8 +40,10 @@ def _per_pilot(bad_rows: BoolArray, pilot_of_row: Column, n: int) -> BoolArray:
     verdict=("创建流程顺序合规", "创建流程顺序不合规"),
 )
 def stage_order(ctx: Context) -> Lines:
+    check_case(ctx)
     ctx.reading(P + "period")
     ctx.reading(P + "flow.order")
+    ctx.reading(P + "flow.dates")
     pilots, records = ctx.table("pilots"), ctx.table("pilots.stages")
     parent = records["parent"]
     stage = np.asarray([STAGES.index(s) for s in records["stage"]], dtype=np.int64)

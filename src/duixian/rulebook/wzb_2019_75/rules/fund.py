@@ -7,7 +7,9 @@ Per land sale, two lines:
 Steps: revenue − levies (actual amounts, or a flat 10%: reading wzb-2019-75.fund.levies) = the base
 (reading wzb-2019-75.fund.share_base); × 12% = the city's share, rounded to the fen; × 50% = the
 district half, rounded half up; the reward half is the rest of the share (wzb-2019-75.fund.rounding).
-Execution period 2020–2022 (the year the revenue is received).
+Execution period 2020–2022 (the year the revenue is received). The 12% share comes from the
+city–district split of land revenue, so by default only pilots in the city's districts have it
+(reading wzb-2019-75.fund.recipient). Under the flat 10% the levies entered are noted as unused.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import numpy as np
 from duixian.engine.money import IntArray, apply_rate, cap, format_fen
 from duixian.engine.rules import Context, Lines, Step, make_lines
 from duixian.engine.tables import BoolArray, Column, gather, index_of
-from duixian.errors import InputError, InputErrors
-from duixian.rulebook.wzb_2019_75.case import STAGES
+from duixian.rulebook.wzb_2019_75.case import CITY_DISTRICTS, FUNCTIONAL_ZONES, STAGES
 from duixian.rulebook.wzb_2019_75.document import DOC
+from duixian.rulebook.wzb_2019_75.rules._checks import check_case
 from duixian.rulebook.wzb_2019_75.rules._dates import in_force
 
 P = "wzb-2019-75."
@@ -31,48 +33,58 @@ LEVIES = {
 }
 
 
-def _paths(ctx: Context) -> list[str]:
-    """pilots[i].land_sales[j] of each land-sale row, for error messages."""
-    pilots, sales = ctx.table("pilots"), ctx.table("pilots.land_sales")
-    pilot_row = index_of(sales["parent"], pilots["id"])
-    seen: dict[int, int] = {}
-    out = []
-    for p in pilot_row:
-        j = seen.get(int(p), 0)
-        out.append(f"pilots[{p}].land_sales[{j}]")
-        seen[int(p)] = j + 1
-    return out
-
-
 def _levies(ctx: Context) -> tuple[IntArray, dict[str, Step]]:
+    """The levies deducted before the split (the entries were checked by check_case)."""
     sales = ctx.table("pilots.land_sales")
     revenue = np.asarray(sales["revenue"], dtype=np.int64)
     if ctx.reading(P + "fund.levies") == "flat_10_percent":
         levies = apply_rate(revenue, ctx.rate(P + "fund.levy_rate", in_force(ctx)))
         return levies, {"levies": Step("应计提规费（按出让金的10%计，四舍五入到分）", levies, "fen")}
-    columns = {name: np.asarray(sales[name], dtype=np.int64) for name in LEVIES}
-    paths = _paths(ctx)
-    errors = [
-        InputError(
-            f"{paths[row]}.{name}", "required: the levies actually levied (reading fund.levies = actual)"
-        )
-        for name, col in columns.items()
-        for row in np.flatnonzero(col < 0)
-    ]
-    if errors:
-        raise InputErrors(errors)
+    # levy_other is optional (absent: none); the named levies are required (check_case).
+    columns = {name: np.maximum(np.asarray(sales[name], dtype=np.int64), 0) for name in LEVIES}
     levies = np.sum(np.vstack(list(columns.values())), axis=0).astype(np.int64) if len(revenue) else revenue
-    errors = [
-        InputError(f"{paths[row]}.revenue", "the levies exceed the land-transfer revenue")
-        for row in np.flatnonzero(levies > revenue)
-    ]
-    if errors:
-        raise InputErrors(errors)
     steps = {
         name: Step(f"应计提规费：{LEVIES[name]}（实际计提）", col, "fen") for name, col in columns.items()
     }
     steps["levies"] = Step("应计提规费合计", levies, "fen")
     return levies, steps
+
+
+def _unused_levies(ctx: Context) -> list[str]:
+    """Per land sale under the flat 10%: the levies entered but not used ('' if none were entered)."""
+    sales = ctx.table("pilots.land_sales")
+    entered = [
+        [f"{label} {format_fen(int(v))} 元" for v in np.asarray(sales[name], dtype=np.int64)]
+        for name, label in LEVIES.items()
+    ]
+    given = [np.asarray(sales[name], dtype=np.int64) >= 0 for name in LEVIES]
+    out = []
+    for row in range(len(sales["id"])):
+        shown = [entered[k][row] for k in range(len(LEVIES)) if given[k][row]]
+        out.append(
+            "已输入实际计提规费（"
+            + "、".join(shown)
+            + "），按读法 wzb-2019-75.fund.levies = flat_10_percent "
+            "未使用：规费按出让金的10%计"
+            if shown
+            else ""
+        )
+    return out
+
+
+def _place_condition(ctx: Context, place: Column) -> dict[str, BoolArray]:
+    """Whose finance the 50% goes to, and so which pilots the city's 12% share exists for at all
+    (reading wzb-2019-75.fund.recipient)."""
+    recipient = ctx.reading(P + "fund.recipient")
+    if recipient == "any_county":
+        return {}
+    places = CITY_DISTRICTS + (FUNCTIONAL_ZONES if recipient == "districts_and_zones" else ())
+    label = (
+        "试点位于市辖区（鹿城区、龙湾区、瓯海区、洞头区）"
+        if recipient == "districts"
+        else "试点位于市辖区（鹿城区、龙湾区、瓯海区、洞头区）或市级功能区"
+    ) + "：“市计提12%部分”“补助区财政”只适用于市区土地出让金分成体制"
+    return {label: np.isin(place, places)}
 
 
 def _listed_before(ctx: Context, pilot_row: Column, received: Column) -> BoolArray:
@@ -101,6 +113,7 @@ def _listed_before(ctx: Context, pilot_row: Column, received: Column) -> BoolArr
     ),
 )
 def land_revenue_share(ctx: Context) -> Lines:
+    check_case(ctx)
     ctx.reading(P + "period")
     pilots, sales = ctx.table("pilots"), ctx.table("pilots.land_sales")
     n = len(sales["id"])
@@ -128,8 +141,10 @@ def land_revenue_share(ctx: Context) -> Lines:
     ctx.reading(P + "fund.assessment")
 
     category = gather(pilots["category"], pilot_row, "")
+    district_names = gather(pilots["district"], pilot_row, "").astype(str)
     conditions: dict[str, BoolArray] = {
         "试点为改造更新类": np.asarray(category == "renewal", dtype=bool),
+        **_place_condition(ctx, district_names),
         "出让金收入年度在执行期2020年至2022年内": np.full(
             n,
             ctx.count(P + "fund.first_year", in_force(ctx))
@@ -149,7 +164,6 @@ def land_revenue_share(ctx: Context) -> Lines:
 
     ids = sales["parent"].astype(str)
     sale_key = np.char.add(np.char.add(ids, "/"), sales["id"].astype(str))
-    district_names = gather(pilots["district"], pilot_row, "").astype(str)
     steps = {
         "revenue": Step("土地出让金", revenue, "fen"),
         **levy_steps,
@@ -182,7 +196,7 @@ def land_revenue_share(ctx: Context) -> Lines:
             "text",
         ),
     }
-    return make_lines(
+    lines = make_lines(
         P + "fund",
         beneficiary=np.concatenate([np.char.add(district_names, "财政").astype(object), sales["parent"]]),
         subject=np.concatenate(
@@ -207,3 +221,9 @@ def land_revenue_share(ctx: Context) -> Lines:
         },
         caps={"考核奖励不超过市计提部分的50%": np.concatenate([np.zeros(n, dtype=bool), over_pool])},
     )
+    if ctx.reading(P + "fund.levies") == "flat_10_percent":
+        for row, note in enumerate(_unused_levies(ctx)):
+            if note:
+                lines.note(row, note)
+                lines.note(row + n, note)
+    return lines

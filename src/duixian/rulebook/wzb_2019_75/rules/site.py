@@ -12,6 +12,7 @@ import numpy as np
 
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.rulebook.wzb_2019_75.document import DOC
+from duixian.rulebook.wzb_2019_75.rules._checks import check_case
 from duixian.rulebook.wzb_2019_75.rules._dates import in_force
 
 P = "wzb-2019-75."
@@ -26,6 +27,7 @@ P = "wzb-2019-75."
     verdict=("符合规模要求", "不符合规模要求"),
 )
 def site_size(ctx: Context) -> Lines:
+    check_case(ctx)
     ctx.reading(P + "period")
     pilots = ctx.table("pilots")
     given = np.flatnonzero(pilots["planning_unit_ha"] != "")
