@@ -91,3 +91,22 @@ def test_payment_example() -> None:
     assert lines["project:C1"]["payer"] == "鹿城区财政局"
     assert lines["fraud:X1"]["recover"]["yuan"] == "50,000.00"
     assert lines["project:Z2"]["allocated"]["yuan"] == "0.00"  # E3 barred from 2020
+
+
+def test_district_and_fraud_in_year_example() -> None:
+    """A 瑞安市 enterprise is paid through 瑞安市财政局; an enterprise found to have diverted funds in the
+    allocation year keeps its 2020 share (以后年度 = from 2021) and its lines name the finding."""
+    result = calculate_case(read_document(EXAMPLES / "pay-district-fraud.yaml"))
+    lines = {(line["rule"], line["subject"]): line for line in explain(result, include_ineligible=True)}
+    assert _amounts("pay-district-fraud.yaml", "wswl-2019-130.alloc") == {
+        "project:Z1": "300,000.00",
+        "project:C1": "150,000.00",
+        "project:C2": "150,000.00",
+    }
+    steps = {s["name"]: s["value"] for s in lines[("wswl-2019-130.pay", "project:C1")]["steps"]}
+    assert steps["payer"] == "瑞安市财政局"
+    for rule in ("wswl-2019-130.e", "wswl-2019-130.alloc", "wswl-2019-130.pay"):
+        assert any(
+            "fraud:X1" in note and "30,000.00" in note for note in lines[(rule, "project:C2")]["notes"]
+        )
+        assert not lines[(rule, "project:C1")]["notes"]

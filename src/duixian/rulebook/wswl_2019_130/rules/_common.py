@@ -3,12 +3,13 @@ basic conditions of 三 and the bar of 五（二）."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from duixian.engine.money import IntArray
+from duixian.engine.money import IntArray, format_fen
 from duixian.engine.rules import Context, prefixed
 from duixian.engine.tables import BoolArray, Column, gather
 from duixian.errors import InputError, InputErrors
@@ -17,6 +18,13 @@ from duixian.rulebook.wswl_2019_130.document import DOC
 
 P = "wswl-2019-130."
 BAR_FROM = P + "pay.bar_from"
+IN_FORCE = P + "pay.in_force"
+DISTRICT_ROUTE = P + "pay.district_route"
+# The day the 办法 was issued (落款“2019年 12月18日”), from which it applies: “自印发之日起实施”.
+ISSUED_ON = dt.date(2019, 12, 18)
+# The districts the notice is addressed to: “鹿城区、龙湾区、瓯海区商务局、财政局，有关企业”.
+ADDRESSED_DISTRICTS = ("鹿城区", "龙湾区", "瓯海区")
+IN_ADDRESSED_DISTRICT = "区属企业属通知主送的鹿城区、龙湾区、瓯海区（pay.district_route）"
 ZONE_NAMES = {"zone": "境外经贸合作区", "centre": "海外营运中心", "other": "其他"}
 
 
@@ -37,6 +45,7 @@ def check(ctx: Context) -> None:
             errors.append(InputError(field, "a centre cannot be its own zone"))
         elif host_rows[row] >= 0 and projects["kind"][host_rows[row]] != "zone":
             errors.append(InputError(field, f"project {hosts[row]!r} is not a 境外经贸合作区 (kind: zone)"))
+    errors.extend(_publicity_errors(ctx))
     if ctx.year == DOC.applies_from.year and len(ctx.table("carried_in")):
         errors.append(
             InputError(
@@ -47,6 +56,38 @@ def check(ctx: Context) -> None:
         )
     if errors:
         raise InputErrors(errors)
+
+
+def publicity_start(ctx: Context) -> dt.date | None:
+    """The first day the allocation was publicised (publicity_starts_on), if the case gives it."""
+    start = getattr(ctx.extras.get("case"), "publicity_starts_on", None)
+    return start if isinstance(start, dt.date) else None
+
+
+def _publicity_errors(ctx: Context) -> list[InputError]:
+    """The publicity of a year's allocation cannot precede that year, nor (reading pay.in_force =
+    from_issue) the day the 办法 took effect."""
+    start = publicity_start(ctx)
+    if start is None:
+        return []
+    field = "publicity_starts_on"
+    if start.year < ctx.year:
+        return [
+            InputError(
+                field,
+                f"{start} is before the year concerned {ctx.year}: the {ctx.year} allocation "
+                "(按照年度试点实施方案……按分值在专项资金总额内按比例予以分配) cannot be publicised before its year",
+            )
+        ]
+    if ctx.reading(IN_FORCE) == "from_issue" and start < ISSUED_ON:
+        return [
+            InputError(
+                field,
+                f"{start} is before {ISSUED_ON}, the day the 办法 took effect (“自印发之日起实施”); "
+                "choose reading wswl-2019-130.pay.in_force = pilot_years to apply it to earlier publicity",
+            )
+        ]
+    return []
 
 
 def project_keys(ctx: Context) -> Column:
@@ -98,7 +139,7 @@ def conditions(ctx: Context) -> dict[str, BoolArray]:
     """三1–5 (each check on its own, in the clause's words) and the bar of 五（二）."""
     projects = ctx.table("projects")
     barred_from = first_barred_year(ctx)
-    return {
+    checks: dict[str, BoolArray] = {
         "申请单位为境外经贸合作区或海外营运中心实施企业": np.isin(projects["kind"], ["zone", "centre"]),
         "在温州市内依法注册": implementer_column(ctx, "district", "市外") != "市外",
         "具有独立法人资格": np.asarray(
@@ -116,6 +157,11 @@ def conditions(ctx: Context) -> dict[str, BoolArray]:
         "境外外经贸综合服务体系试点项目验收在合格档及以上": acceptance_passed(ctx),
         "未因骗取、截留、挪用试点资金被取消以后年度申请资格（五（二））": barred_from > ctx.year,
     }
+    if ctx.reading(DISTRICT_ROUTE) == "three_districts_only":
+        district = implementer_column(ctx, "district", "")
+        district_owned = implementer_column(ctx, "affiliation", "") == "区属"
+        checks[IN_ADDRESSED_DISTRICT] = ~district_owned | np.isin(district, ADDRESSED_DISTRICTS)
+    return checks
 
 
 def eligible(ctx: Context) -> BoolArray:
@@ -123,3 +169,31 @@ def eligible(ctx: Context) -> BoolArray:
     for passed in conditions(ctx).values():
         ok &= passed
     return ok
+
+
+def fraud_notes(ctx: Context) -> dict[int, list[str]]:
+    """Per project row: the fraud findings against its implementer that do not bar it this year.
+
+    Under pay.bar_from = after_finding_year a finding of the allocation year itself (or a later one)
+    leaves the year's project eligible while the pay rule recovers funds from the same enterprise:
+    every line of such a project names the finding, so that no one pays it unawares.
+    """
+    findings = ctx.table("fraud_findings")
+    notes: dict[int, list[str]] = {}
+    if not len(findings):
+        return notes
+    option = ctx.reading(BAR_FROM)
+    offset = 1 if option == "after_finding_year" else 0
+    implementers = ctx.table("projects")["implementer"]
+    found_years = findings["found_on"].astype("datetime64[Y]").astype(np.int64) + 1970
+    for f in np.flatnonzero(found_years + offset > ctx.year):
+        barred_from = int(found_years[f]) + offset
+        text = (
+            f"注意：实施企业 {findings['implementer'][f]} 有违规查实记录 fraud:{findings['id'][f]}"
+            f"（{findings['found_on'][f]} 查实{findings['conduct'][f]}试点资金，视情收回 "
+            f"{format_fen(int(findings['recover'][f]))} 元，五（二））；按 pay.bar_from = {option}，"
+            f"自 {barred_from} 年度起取消申请资格，{ctx.year} 年度不在取消之列——拨付前应核对收回与本年度拨付"
+        )
+        for row in np.flatnonzero(implementers == findings["implementer"][f]):
+            notes.setdefault(int(row), []).append(text)
+    return notes

@@ -69,9 +69,10 @@ def allocation(ctx: Context) -> Lines:
         steps=_steps(ctx, result, fund, pool, caps, total_score, rounding, excess),
         caps={"单个项目资助金额最高不超过实际投入金额的50%": result.before_cap > caps},
     )
-    for row, texts in (notes | once_notes).items():
-        for text in texts:
-            lines.note(row, text)
+    for row_notes in (notes, once_notes, _common.fraud_notes(ctx)):
+        for row, texts in row_notes.items():
+            for text in texts:
+                lines.note(row, text)
     if result.unallocated and n:
         text = (
             f"本年度未分配到项目的 {format_fen(result.unallocated)} 元（取整余数或无项目可再分配）结转至下年"

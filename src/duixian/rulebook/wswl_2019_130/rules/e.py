@@ -29,7 +29,7 @@ def eligibility(ctx: Context) -> Lines:
     keys = _common.project_keys(ctx)
     kinds = np.asarray([_common.ZONE_NAMES[k] for k in projects["kind"]], dtype=object)
     grades = np.asarray([g or "未验收" for g in projects["acceptance"]], dtype=object)
-    return make_lines(
+    lines = make_lines(
         "wswl-2019-130.e",
         beneficiary=projects["implementer"],
         subject=keys,
@@ -42,3 +42,7 @@ def eligibility(ctx: Context) -> Lines:
             "acceptance": Step("试点项目验收等级", grades, "text"),
         },
     )
+    for row, texts in _common.fraud_notes(ctx).items():
+        for text in texts:
+            lines.note(row, text)
+    return lines

@@ -28,7 +28,7 @@ NO_FRAUD = "未骗取、截留、挪用试点资金（五（二））"
     clause="四（二）；五（二）",
     quote=(
         "资金分配结果在市商务局网站上公示5日，市属企业由市财政直接拨付至企业帐户，"
-        "区属企业由市财政局下达至区属财政局，再由区财政拨付给企业。"
+        "区属企业由市财政局下达至区属财政局，再由区财政拨付给企业。……"
         "任何单位不得以任何形式骗取、截留、挪用试点资金，对违反本办法规定的，市商务局、财政局将视情收回资金，"
         "取消以后年度申请资格，并按照《财政违法行为处罚处分条例》（国务院令第427号）处理。"
     ),
@@ -42,20 +42,12 @@ def payment(ctx: Context) -> Lines:
     projects, findings = ctx.table("projects"), ctx.table("fraud_findings")
     n, m = len(projects), len(findings)
     allocated = allocation(ctx).final()
-    case = ctx.extras.get("case")
-    start = getattr(case, "publicity_starts_on", None)
+    start = _common.publicity_start(ctx)
     publicised = start is not None
+    if publicised:
+        ctx.reading(_common.IN_FORCE)  # decided whether this publicity date is accepted (_common.check)
     end = _calendar.publicity_end(ctx, start) if start is not None else None
-    district = _common.implementer_column(ctx, "district", "")
-    city = _common.implementer_column(ctx, "affiliation", "") == "市属"
-    payer = np.where(city, "市财政局", np.char.add(district.astype(str), "财政局")).astype(object)
-    route = np.asarray(
-        [
-            "市财政直接拨付至企业帐户" if c else f"市财政局下达至{d}财政局，再由{d}财政拨付给企业"
-            for c, d in zip(city, district, strict=True)
-        ],
-        dtype=object,
-    )
+    payer, route, addressed = _payers(ctx)
     found_year = findings["found_on"].astype("datetime64[Y]").astype(np.int64) + 1970
     barred_from = found_year + (1 if ctx.reading(_common.BAR_FROM) == "after_finding_year" else 0)
     fraud_keys = prefixed("fraud", findings["id"])
@@ -66,6 +58,8 @@ def payment(ctx: Context) -> Lines:
         ],
         NO_FRAUD: np.r_[np.ones(n, dtype=bool), np.zeros(m, dtype=bool)],
     }
+    if addressed is not None:
+        conditions[_common.IN_ADDRESSED_DISTRICT] = np.r_[addressed, np.ones(m, dtype=bool)]
     nat = np.datetime64("NaT")
     steps = {
         "allocated": Step("分配金额", _cat(allocated, np.zeros(m, dtype=np.int64)), "fen"),
@@ -83,7 +77,7 @@ def payment(ctx: Context) -> Lines:
         ),
     }
     keys = _common.project_keys(ctx)
-    return make_lines(
+    lines = make_lines(
         P + "pay",
         beneficiary=_cat(projects["implementer"], findings["implementer"]),
         subject=_cat(keys, fraud_keys),
@@ -92,6 +86,35 @@ def payment(ctx: Context) -> Lines:
         conditions=conditions,
         steps=steps,
     )
+    for row, texts in _common.fraud_notes(ctx).items():
+        for text in texts:
+            lines.note(row, text)
+    return lines
+
+
+def _payers(ctx: Context) -> tuple[Column, Column, BoolArray | None]:
+    """Who pays each project and how (四（二）), under reading pay.district_route; and, where that
+    reading limits the 区属 route to the districts addressed, whether each project is within them."""
+    district = _common.implementer_column(ctx, "district", "")
+    city = _common.implementer_column(ctx, "affiliation", "") == "市属"
+    option = ctx.reading(_common.DISTRICT_ROUTE)
+    addressed = city | np.isin(district, _common.ADDRESSED_DISTRICTS)
+    payer, route = [], []
+    for by_city, named, d in zip(city, addressed, district, strict=True):
+        if by_city:
+            payer.append("市财政局")
+            route.append("市财政直接拨付至企业帐户")
+        elif named or option == "own_bureau":
+            payer.append(f"{d}财政局")
+            route.append(f"市财政局下达至{d}财政局，再由{d}财政拨付给企业")
+        elif option == "city_pays_others":
+            payer.append("市财政局")
+            route.append(f"市财政直接拨付至企业帐户（通知未主送{d}，不经{d}财政局）")
+        else:
+            payer.append("")
+            route.append(f"无拨付路径：通知未主送{d}")
+    as_objects = (np.asarray(payer, dtype=object), np.asarray(route, dtype=object))
+    return (*as_objects, addressed if option == "three_districts_only" else None)
 
 
 def _cat(a: Column | IntArray, b: Column | IntArray) -> Column:
