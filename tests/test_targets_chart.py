@@ -53,6 +53,8 @@ def test_the_table_has_22_rows_each_field_read_from_its_quoted_row() -> None:
     pm25 = rows[20]
     assert (pm25.name, str(pm25.base), pm25.printed_target) == ("PM2.5年均浓度", "30", "<32")
     assert str(rows[1].base) == "94.59" and rows[3].printed_target == "＞72"
+    assert str(rows[6].base) == "2.0"  # as printed, not “2”
+    assert [i.number for i in rows if i.lower_is_better] == [21]
 
 
 @pytest.mark.skipif(not GAZETTE.exists(), reason="the gazette text is not on this machine")
@@ -78,6 +80,35 @@ def test_chart_panels_carry_the_verdicts_of_the_lines() -> None:
     assert [(p.year, p.ok) for p in water] == [(2019, True), (2020, False)]  # path 87.475, then 91.65
     assert panels[21].ceiling and not panels[22].ceiling
     assert panels[2].points == {}
+    # 单位建设用地产出 has no 2018 value: 5.8 in 2019 is not judgeable (not red), 6.2 in 2020 meets ＞6.0
+    (land,) = panels[6].points.values()
+    assert [(p.year, p.status) for p in land] == [(2019, "unjudged"), (2020, "ok")]
+
+
+def test_chart_keeps_series_apart_and_red_for_behind_only(tmp_path: Path) -> None:
+    data = {
+        "year": 2022,
+        "series": [
+            {
+                "id": "A",
+                "source": "测试（虚构）",
+                "observations": [{"indicator": 1, "year": 2022, "value": 7800}],
+            },
+            {
+                "id": "B",
+                "source": "测试（虚构）",
+                "observations": [{"indicator": 1, "year": 2022, "value": 7799}],
+            },
+        ],
+    }
+    result = _result(data)
+    gdp = chart.panels(result)[0].points
+    assert {k: [(p.year, p.status) for p in v] for k, v in gdp.items()} == {
+        "A": [(2022, "ok")],
+        "B": [(2022, "behind")],
+    }
+    assert chart.BINDING != chart.BEHIND and chart.OK != chart.BEHIND
+    assert chart.draw(result, tmp_path / "two.png").stat().st_size > 50_000
 
 
 def test_chart_without_a_cjk_font_warns_and_still_draws(
@@ -97,6 +128,9 @@ def test_cli_show_and_chart(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["targets", "show", str(EXAMPLE)])
     assert shown.exit_code == 0, shown.output
     assert "交接断面水质达标率" in shown.stdout and "约束型预警" in shown.stdout
+    assert "7800（按≥）" in shown.stdout  # a bare printed target: the comparison comes from a reading
+    assert "示意数据（虚构，非官方统计）" in shown.stdout  # the series' source, not only its id
+    assert "无基期值，无法判断进度" in shown.stdout
     png = tmp_path / "t.png"
     drawn = runner.invoke(app, ["targets", "chart", str(EXAMPLE), "--out", str(png)])
     assert drawn.exit_code == 0, drawn.output

@@ -44,10 +44,14 @@ def _result(path: Path) -> Result:
 def show(observations: Observations) -> None:
     """A table: each indicator and year observed, its path value, progress and verdict."""
     result = _result(observations)
-    table = Table("序列", "指标", "属性", "年份", "观测值", "路径值", "目标", "进度", "达标", "结论")
+    series = result.context.tables["series"]
+    for sid, label, source in zip(series["id"], series["label"], series["source"], strict=True):
+        covers = f"（{label}）" if label else ""
+        out.print(f"序列 {sid}{covers} — 来源：{source}", highlight=False)
+    table = Table("序列", "指标", "属性", "年份", "观测值", "路径值", "目标", "进度", "达标", "进度判断")
     for item in explain(result, include_ineligible=True):
         steps = {s["name"]: s["value"] for s in item["steps"]}
-        verdict = item["verdict"] + ("（约束型预警）" if steps["binding_alert"] else "")
+        judgement = str(steps["judgement"]) + ("（约束型预警）" if steps["binding_alert"] else "")
         table.add_row(
             item["beneficiary"],
             str(steps["indicator"]),
@@ -55,12 +59,23 @@ def show(observations: Observations) -> None:
             str(steps["year"]),
             f"{steps['observed']} {steps['unit']}",
             str(steps["expected"] or "—"),
-            str(steps["comparison"]).split("（")[0],
+            target_shown(str(steps["target"]), str(steps["comparison"])),
             str(steps["progress"]),
             "是" if steps["met"] else "否",
-            f"[red]{verdict}[/red]" if not item["eligible"] else verdict,
+            f"[red]{judgement}[/red]" if not item["eligible"] else judgement,
         )
     out.print(table)
+    out.print(
+        "目标一栏“（按≥）”“（按＞）”：原表只写数字，比较方式按解释口径 wzf-2019-18.targets.bare_number",
+        highlight=False,
+    )
+
+
+def target_shown(printed: str, comparison: str) -> str:
+    """The target as printed; where the table prints a bare number, the comparison the reading chose."""
+    if printed[:1].isdigit():
+        return f"{printed}（按{comparison[:1]}）"
+    return printed
 
 
 @app.command()

@@ -8,8 +8,9 @@ indicator's own unit (亿元, %, 万人 …, see `duixian rules` or parameters/t
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from duixian.engine.case import CaseBase, Strict
@@ -18,11 +19,22 @@ BASE_YEAR, TARGET_YEAR = 2018, 2022  # “2018年现状值”, “2022年目标�
 INDICATOR_COUNT = 22
 
 
+def _not_negative(value: Decimal) -> Decimal:
+    # Every one of the 22 is a total, a share, a count, a length or a concentration: none is below 0.
+    if value < 0:
+        raise PydanticCustomError(
+            "negative",
+            "观测值 {value} 为负数：22项指标（总量、比重、个数、里程、浓度等）均不可能小于0",
+            {"value": str(value)},
+        )
+    return value
+
+
 class Observation(Strict):
     indicator: int = Field(ge=1, le=INDICATOR_COUNT, description="序号 1–22 in the annex table")
     year: int = Field(ge=BASE_YEAR + 1, le=TARGET_YEAR, description="the year observed, 2019–2022")
-    value: Decimal = Field(
-        max_digits=20, decimal_places=6, description="observed value, in the indicator's unit"
+    value: Annotated[Decimal, AfterValidator(_not_negative)] = Field(
+        max_digits=20, decimal_places=6, description="observed value, in the indicator's unit (≥ 0)"
     )
 
 

@@ -20,7 +20,7 @@ class Indicator:
     name: str
     unit: str
     attribute: str  # 引导型 or 约束型, as printed
-    base: Decimal | None  # the 2018 value; None where the table prints “-”
+    base: Decimal | None  # the 2018 value as printed (Decimal("2.0") shows “2.0”); None for “-”
     printed_target: str  # as printed: “7800”, “＞72”, “<32”
     source: Source  # the table row, quoted
 
@@ -41,13 +41,33 @@ class Indicator:
         return parsed
 
     @property
+    def lower_is_better(self) -> bool:
+        """A ceiling (“<32”): the lower the value, the better."""
+        return not Target.parse(self.printed_target).rising
+
+    @property
     def label(self) -> str:
         return f"第{self.number}项 {self.name}"
 
 
-def _decimal(value: object) -> Decimal:
-    assert isinstance(value, Fraction)
-    return Decimal(value.numerator) / Decimal(value.denominator)
+def _printed_base(quote: str, number: int, name: str, unit: str, attribute: str, target: str) -> str:
+    """The 2018 value exactly as the row prints it: what lies between the attribute and the target."""
+    head, tail = f"{number} {name} {unit} {attribute} ", f" {target}"
+    if not (quote.startswith(head) and quote.endswith(tail)):
+        raise ValueError(f"第{number}项: the quoted row does not read “{head}… {target}”: {quote}")
+    return quote[len(head) : -len(tail)].strip()
+
+
+def _base(value: Fraction | None, printed: str, number: int) -> Decimal | None:
+    """The 2018 value, keeping the printed decimals (“2.0”, not 2); checked against the parameter."""
+    if value is None:
+        if printed != "-":
+            raise ValueError(f"第{number}项: the row prints {printed!r} but no base parameter is given")
+        return None
+    shown = Decimal(printed)
+    if Fraction(shown) != value:
+        raise ValueError(f"第{number}项: base parameter {value} differs from the printed {printed!r}")
+    return shown
 
 
 def indicators(params: ParameterSet) -> list[Indicator]:
@@ -59,14 +79,17 @@ def indicators(params: ParameterSet) -> list[Indicator]:
         (printed,) = target.values
         (attribute,) = params[f"{key}.attribute"].values
         base = params[f"{key}.base"].values[0].value if f"{key}.base" in params else None
+        assert base is None or isinstance(base, Fraction)
+        name, unit, shown_target = target.description, target.measure, str(printed.value)
+        text = _printed_base(printed.source.quote, number, name, unit, str(attribute.value), shown_target)
         out.append(
             Indicator(
                 number=number,
-                name=target.description,
-                unit=target.measure,
+                name=name,
+                unit=unit,
                 attribute=str(attribute.value),
-                base=None if base is None else _decimal(base),
-                printed_target=str(printed.value),
+                base=_base(base, text, number),
+                printed_target=shown_target,
                 source=printed.source,
             )
         )
