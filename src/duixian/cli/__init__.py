@@ -83,7 +83,7 @@ def calc(
         return
     table = Table("规则", "对象", "事项", "金额（元）/结论", "上限/扣减")
     for item in items:
-        notes = item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]
+        notes = list(dict.fromkeys(item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]))
         shown = item["amount"]["yuan"] if item["kind"] in MONEY_KINDS else item["verdict"]
         table.add_row(item["rule"], item["beneficiary"], item["subject"], shown, "；".join(notes))
     if any(spec.kind == "cash" for spec in result.document.rules.values()):

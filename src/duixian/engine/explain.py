@@ -32,6 +32,11 @@ def _value(step: Step, row: int) -> Any:
     return str(v)
 
 
+def _verdict(pair: tuple[str, str], lines: Lines, row: int) -> str:
+    own = "" if lines.verdicts is None else str(lines.verdicts[row])
+    return own or (pair[0] if bool(lines.eligible[row]) else pair[1])
+
+
 def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
     spec = result.document.rules[lines.rule_id]
     payable = int(lines.final()[row])
@@ -68,7 +73,7 @@ def explain_line(result: Result, lines: Lines, row: int) -> dict[str, Any]:
         "project": str(lines.project[row]),
         "amount": {"fen": payable, "yuan": format_fen(payable)},
         "eligible": bool(lines.eligible[row]),
-        "verdict": spec.verdict[0] if bool(lines.eligible[row]) else spec.verdict[1],
+        "verdict": _verdict(spec.verdict, lines, row),
         "conditions": [{"condition": c, "met": bool(m[row])} for c, m in lines.conditions.items()],
         "steps": [{"name": k, "label": s.label, "value": _value(s, row)} for k, s in lines.steps.items()],
         "line_amount": {"fen": int(lines.amount[row]), "yuan": format_fen(int(lines.amount[row]))},

@@ -71,6 +71,9 @@ class Lines:
     adjustments: dict[str, IntArray] = field(default_factory=dict)
     notes: dict[int, list[str]] = field(default_factory=dict)
     payable: IntArray | None = None
+    # Per line, verdict words that replace the rule's pair where set (not ""): a procurement route,
+    # "无基期值，无法判断进度"; a condition or indicator line may say more than holds / does not.
+    verdicts: Column | None = None
 
     def __len__(self) -> int:
         return len(self.amount)

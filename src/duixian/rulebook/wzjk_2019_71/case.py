@@ -138,6 +138,9 @@ class IpWork(Strict):
     title: str = ""
     kind: IpKind
     original: bool = True  # 原创自研
+    # The day the work was released (上线、发布): dates the award for 附则5 and for recognition (第五条
+    # “对完成认定备案的企业”). That an IP is awarded only once across years is the ledger's job.
+    released_on: dt.date
     # The committee's amount for this IP: the gazette fixes only the ceiling (每个不超过20万).
     amount_decided: Money
     # The expert review ranking (1 = best) that picks the 30 IPs when more qualify.
@@ -152,6 +155,9 @@ class DevProject(Strict):
     title: str = ""
     kind: DevKind
     original: bool = True  # 原创 (required of games)
+    # The day development was completed (开发完成、上线): dates the subsidy for 附则5 and for recognition
+    # (第六条 “对完成认定备案的企业进行……开发”). That a project is paid only once across years is the ledger's job.
+    completed_on: dt.date
     investment: Money  # 单个项目投资额
 
 
@@ -186,7 +192,8 @@ class OtherZoneAward(Strict):
     """附则1: an award for the same project under another zone policy or an investment agreement."""
 
     enterprise: str
-    # The project key of the lines it concerns: broadband:<enterprise>, ip:<id>, dev:<id>, competition:<id>.
+    # The project key of the lines it concerns: broadband:<enterprise>, ip:<id>, dev:<id>, competition:<id>;
+    # the id must name a row of this case that belongs to ``enterprise`` (checked when evaluating).
     project: str = Field(pattern=r"^(broadband|ip|dev|competition):.+$")
     source: Literal["other_zone_policy", "investment_agreement"] = "other_zone_policy"
     amount: Money

@@ -16,6 +16,13 @@ DOC = Document(
     # (2019-12-24) end on 2021-12-23.
     applies_from=dt.date(2019, 12, 24),
     applies_to=dt.date(2021, 12, 23),
+    # Obligations created inside the validity fall due after it: an enterprise recognised on the last
+    # day (2021-12-23) has 第三条's “连续三年” of broadband bills, to 2023-12-31 under the default reading
+    # wzjk-2019-71.a3.window (calendar years) and to 2024-12-23 under months_36; a contract signed in
+    # the validity pays its later instalments (第七条) when they fall due. The year check cannot know the
+    # reading, so it admits the later end (2024); under the default a 2024 case finds every bill past
+    # the window. The rules refuse what must lie inside the validity (附则5, reading wzjk-2019-71.a1.validity).
+    last_year=2024,
     folder=Path(__file__).parent,
     case_model=Case,
     references={

@@ -102,6 +102,7 @@ def targets(ctx: Context) -> Lines:
             ),
         },
     )
+    lines.verdicts = column([UNJUDGED if r.judgement == UNJUDGED else "" for r in rows])
     for row, (r, parent) in enumerate(zip(rows, obs["parent"], strict=True)):
         lines.note(row, f"依据：{r.indicator.source.cite()}")
         if r.note:
@@ -109,7 +110,7 @@ def targets(ctx: Context) -> Lines:
         if r.alert:
             lines.note(row, f"约束型指标落后于进度要求：{r.indicator.label}（{r.year}年）")
         if r.judgement == UNJUDGED:
-            lines.note(row, "本行结论“符合进度要求”只表示未判为落后（无从判定），并非已符合进度；非预警")
+            lines.note(row, "无从判定进度，不是“落后”，也不是“符合进度要求”；非预警")
         lines.note(row, f"观测值来源：{sources[parent]}")
     return lines
 

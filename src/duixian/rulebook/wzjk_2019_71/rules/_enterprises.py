@@ -37,7 +37,7 @@ GRADED = "第二条 已按上年度营业收入定级备案（A、B、C级）"
 
 def when(ctx: Context) -> dt.date:
     """The date parameters are read at: the year's first day, or the policy's first day in 2019."""
-    return max(ctx.year_start, DOC.applies_from)
+    return ctx.reference_date
 
 
 def percent(rate: Fraction) -> str:
@@ -151,6 +151,27 @@ def cap_by_grade(ctx: Context, article: str, grades: Column) -> IntArray:
     return np.select([grades == g for g in GRADES], caps, 0).astype(np.int64)
 
 
+def recognised_on(ctx: Context, ids: Column) -> npt.NDArray[np.datetime64]:
+    """The recognition day of the enterprises named in ``ids`` (NaT: not recognised, or not in the case)."""
+    e = ctx.table("enterprises")
+    return np.asarray(at(ctx, e["recognised_on"], ids, np.datetime64("NaT")), dtype="datetime64[D]")
+
+
+def after_recognition(
+    ctx: Context, ids: Column, label: str, dates: npt.NDArray[np.datetime64]
+) -> dict[str, BoolArray]:
+    """完成认定备案的企业: under the default reading the activity (a date) is on or after the recognition day,
+    as 第三条's window starts at recognition; under recognised_by_year_end only 第二条's test applies."""
+    if ctx.reading(P + "a2.recognition_first") == "recognised_by_year_end":
+        return {}
+    d = dates.astype("datetime64[D]")
+    return {
+        f"第二条 完成认定备案后开展（{label}不早于认定日）": np.asarray(
+            d >= recognised_on(ctx, ids), dtype=bool
+        )
+    }
+
+
 def in_period(dates: npt.NDArray[np.datetime64]) -> BoolArray:
     """附则5: the date lies in 2019-12-24 – 2021-12-23 (NaT: not in)."""
     d = dates.astype("datetime64[D]")
@@ -160,8 +181,28 @@ def in_period(dates: npt.NDArray[np.datetime64]) -> BoolArray:
     )
 
 
-def period_condition(ctx: Context, label: str, dates: npt.NDArray[np.datetime64]) -> dict[str, BoolArray]:
-    """The validity condition on a dated event, unless the reading only asks the year (checked on input)."""
-    if ctx.reading(P + "a1.validity") == "year_in_period":
-        return {}
-    return {f"附则5 {label}在本意见有效期内（{DOC.applies_from} 至 {DOC.applies_to}）": in_period(dates)}
+def validity(
+    ctx: Context,
+    n: int,
+    obligations: dict[str, npt.NDArray[np.datetime64]],
+    payments: dict[str, npt.NDArray[np.datetime64]] | None = None,
+) -> dict[str, BoolArray]:
+    """附则5 “有效期2年” by the reading wzjk-2019-71.a1.validity, for ``n`` lines.
+
+    ``obligations``: the dates that create the claim (recognition, contract, financing, release,
+    completion); ``payments``: the dates a part of it falls due (a bill, an instalment's milestone),
+    which may lie after the validity under the default reading.
+    """
+    how = ctx.reading(P + "a1.validity")
+    period = f"本意见有效期内（{DOC.applies_from} 至 {DOC.applies_to}）"
+    if how == "year_in_period":
+        last = DOC.applies_to.year
+        return {
+            f"附则5 奖补年度在有效期内（{DOC.applies_from.year}—{last}年）": np.full(
+                n, ctx.year <= last, dtype=bool
+            )
+        }
+    checked = dict(obligations)
+    if how == "payment_in_period":
+        checked |= payments or {}
+    return {f"附则5 {label}在{period}": in_period(dates) for label, dates in checked.items()}

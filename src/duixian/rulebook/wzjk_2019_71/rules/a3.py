@@ -48,17 +48,15 @@ def broadband_subsidy(ctx: Context) -> Lines:
     rate = ctx.rate(P + "a3.rate", at_date)
     years = ctx.count(P + "a3.years", at_date)
     how = ctx.reading(P + "a3.window")
-    recognised_on = np.asarray(
-        _enterprises.at(ctx, ctx.table("enterprises")["recognised_on"], enterprise, np.datetime64("NaT")),
-        dtype="datetime64[D]",
-    )
+    recognised_on = _enterprises.recognised_on(ctx, enterprise)
     last_day = window_end(recognised_on, years, how)
     incurred = bills["incurred_on"].astype("datetime64[D]")
     window = "认定当年起连续三个年度" if how == "calendar_years" else "认定之日起连续36个月"
     conditions = {
         **_enterprises.recognition_conditions(ctx, enterprise, grade_needed=True),
         f"第三条 费用发生于补贴期内（{window}）": (incurred >= recognised_on) & (incurred <= last_day),
-        **_enterprises.period_condition(ctx, "宽带费用发生日", incurred),
+        # The recognition must fall in the validity; the bills of the three years may come after it.
+        **_enterprises.validity(ctx, len(bills), {"认定日": recognised_on}, {"宽带费用发生日": incurred}),
     }
     eligible = np.ones(len(bills), dtype=bool)
     for passed in conditions.values():

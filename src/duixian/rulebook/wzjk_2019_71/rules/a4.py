@@ -45,7 +45,7 @@ def fund_co_investment(ctx: Context) -> Lines:
         raw_amount=np.zeros(len(fin), dtype=np.int64),
         conditions={
             "第四条 经产业发展基金决策委员会审核通过": np.asarray(fin["fund_committee_approved"], dtype=bool),
-            **_enterprises.period_condition(ctx, "融资到位日", received_on),
+            **_enterprises.validity(ctx, len(fin), {"融资到位日": received_on}),
         },
     )
     for label, passed in _enterprises.scope_for(ctx, enterprise).items():

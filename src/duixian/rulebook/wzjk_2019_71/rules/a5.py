@@ -3,7 +3,9 @@
 The gazette fixes no amount, only the ceiling: each IP carries the amount the committee decided
 (``amount_decided``) and the rule holds it to 20万. The quota depends on every IP put forward in the
 year (``population=True``): of the IPs that meet every other condition and were given an amount,
-the first 30 in the order of the reading wzjk-2019-71.a5.quota_order are awarded.
+the first 30 in the order of the reading wzjk-2019-71.a5.quota_order are awarded. The IP's release
+date is checked against the validity (附则5) and the recognition; that an IP is awarded once across
+years is the ledger's job.
 """
 
 from __future__ import annotations
@@ -89,10 +91,16 @@ def original_ip_award(ctx: Context) -> Lines:
     ceiling = ctx.amount(P + "a5.cap", at_date)
     by = ctx.reading(P + "a5.quota_order")
     decided = ip["amount_decided"]
+    released = ip["released_on"].astype("datetime64[D]")
     conditions = {
         **_enterprises.scope_for(ctx, enterprise),
         **_enterprises.recognition_conditions(ctx, enterprise, grade_needed=False),
         "第五条 原创自研IP": np.asarray(ip["original"], dtype=bool),
+        "第五条 作品已发布（发布日不晚于本年度末）": released <= np.datetime64(ctx.year_end),
+        **_enterprises.after_recognition(ctx, enterprise, "作品发布日", released),
+        **_enterprises.validity(
+            ctx, len(ip), {"认定日": _enterprises.recognised_on(ctx, enterprise), "作品发布日": released}
+        ),
     }
     candidates = np.ones(len(ip), dtype=bool)
     for passed in conditions.values():
@@ -123,6 +131,7 @@ def original_ip_award(ctx: Context) -> Lines:
                 np.asarray([str(p) if p else "不参与排序" for p in places], dtype=object),
                 "text",
             ),
+            "released_on": Step("作品发布日", released, "date"),
             "decided": Step("专家咨询委员会评定的奖励金额", decided, "fen"),
             "cap": Step("每个IP奖励上限", np.full(len(ip), ceiling, dtype=np.int64), "fen"),
             "allowed": Step("奖励金额（上限适用后）", allowed, "fen"),

@@ -6,6 +6,11 @@ Three lines per competition, one per instalment, each due in the year its milest
 lines of other years show the instalment with amount 0, so the schedule is visible). When the tier
 cap binds, how the capped total is split is the reading wzjk-2019-71.a7.instalments_when_capped. The
 last instalment takes the rounding remainder, so the three always add up to the subsidy to the fen.
+
+附则1 就高不重复 is settled here, across the instalments: an award of another policy for the event is
+absorbed by the instalments in order, those of earlier years included, so it is deducted once however
+the instalments fall over the years. The contract must be signed inside the validity (附则5) and, by
+the reading wzjk-2019-71.a2.recognition_first, on or after the enterprise's recognition.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from duixian.engine.money import IntArray, apply_rate, mul_div_round
+from duixian.engine.money import IntArray, apply_rate, format_fen, mul_div_round
 from duixian.engine.rules import Context, Lines, Step, make_lines
-from duixian.engine.tables import BoolArray
+from duixian.engine.tables import BoolArray, cumulative_cap
 from duixian.rulebook.wzjk_2019_71.document import DOC
-from duixian.rulebook.wzjk_2019_71.rules import _enterprises
+from duixian.rulebook.wzjk_2019_71.rules import _enterprises, _other_awards
 
 P = "wzjk-2019-71."
 STAGES = ("signing", "start", "end")
@@ -110,29 +115,51 @@ def competition_subsidy(ctx: Context) -> Lines:
         else np.zeros(0, dtype="datetime64[D]")
     )
     enterprise = comp["enterprise"][row]
+    project = np.asarray([f"competition:{c}" for c in comp["id"][row]], dtype=object)
+    year_end = np.datetime64(ctx.year_end)
     due: BoolArray = (
-        ~np.isnat(milestone)
-        & (milestone >= np.datetime64(ctx.year_start))
-        & (milestone <= np.datetime64(ctx.year_end))
+        ~np.isnat(milestone) & (milestone >= np.datetime64(ctx.year_start)) & (milestone <= year_end)
     )
+    contract = comp["contract_signed_on"].astype("datetime64[D]")[row]
     conditions = {
         **_enterprises.recognition_conditions(ctx, enterprise, grade_needed=False),
         "第七条 在区内组织承办电子竞技赛事": np.asarray(comp["in_zone"][row], dtype=bool),
         "第七条 经区电竞游戏产业专家咨询委员会评审": np.asarray(comp["committee_reviewed"][row], dtype=bool),
-        "第七条 本期支付节点（合同签订、赛事开始、赛事结束）已发生且在本年度内": due,
-        **_enterprises.period_condition(
-            ctx, "赛事合同签订日", comp["contract_signed_on"].astype("datetime64[D]")[row]
+        **_enterprises.after_recognition(ctx, enterprise, "赛事合同签订日", contract),
+        **_enterprises.validity(
+            ctx,
+            len(row),
+            {"认定日": _enterprises.recognised_on(ctx, enterprise), "赛事合同签订日": contract},
+            {"本期支付节点日": milestone},
         ),
     }
+    # 附则1 across the instalments, which may fall in different years: the other award is absorbed by
+    # the instalments in order (signing, start, end), counting those of earlier years as paid, so what
+    # an earlier instalment absorbed is not deducted again. An earlier instalment counts if every
+    # condition but the year held and the enterprise was recognised by the end of its milestone's year.
+    recognised_by_milestone = (
+        _enterprises.recognised_on(ctx, enterprise)
+        <= (milestone.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    )
+    held = np.ones(len(row), dtype=bool)
+    for passed in conditions.values():
+        held &= passed
+    entitled = np.where(held & recognised_by_milestone & (milestone <= year_end), line_paid, 0).astype(
+        np.int64
+    )
+    other = _other_awards.per_line(ctx, enterprise, project)
+    absorbed, _ = cumulative_cap(project, entitled, other)
+    absorbed_before = np.minimum(other, _running_before(entitled, len(STAGES)))
+    conditions["第七条 本期支付节点（合同签订、赛事开始、赛事结束）已发生且在本年度内"] = due
     stage_names = np.asarray(STAGE_NAMES_LIST, dtype=object)[stage]
     share_text = np.asarray([f"按总费用{_enterprises.percent(s)}" for s in shares], dtype=object)[stage]
     ids = comp["id"][row]
-    return make_lines(
+    lines = make_lines(
         P + "a7",
         beneficiary=enterprise,
         subject=np.asarray([f"competition:{c}:{STAGES[s]}" for c, s in zip(ids, stage, strict=True)], object),
-        project=np.asarray([f"competition:{c}" for c in ids], dtype=object),
-        raw_amount=line_paid,
+        project=project,
+        raw_amount=line_paid - absorbed,
         conditions=conditions,
         steps={
             "tier": Step(
@@ -149,6 +176,32 @@ def competition_subsidy(ctx: Context) -> Lines:
             "share": Step("本期支付标准", share_text, "text"),
             "instalment_full": Step("本期按总费用比例应付（不计上限）", line_full, "fen"),
             "instalment": Step("本期应付（上限适用后）", line_paid, "fen"),
+            "other_award": Step("附则1 其他政策已就本赛事给予", other, "fen"),
+            "absorbed_before": Step("附则1 此前各期已抵扣", absorbed_before, "fen"),
+            "deducted": Step("附则1 本期抵扣", absorbed, "fen"),
         },
         caps={CAP: line_paid < line_full},
     )
+    for r in np.flatnonzero(lines.eligible & (absorbed > 0)):
+        lines.note(
+            int(r),
+            _other_awards.note(
+                ctx,
+                str(enterprise[r]),
+                str(project[r]),
+                int(other[r]),
+                int(total[row[r]]),
+                int(absorbed[r]),
+                int(lines.amount[r]),
+            )
+            + f"；此前各期已抵扣 {format_fen(int(absorbed_before[r]))} 元",
+        )
+    return lines
+
+
+def _running_before(amounts: IntArray, per_group: int) -> IntArray:
+    """Per line of consecutive groups of ``per_group`` lines: the sum of its group's earlier lines."""
+    if len(amounts) == 0:
+        return amounts.copy()
+    grouped = amounts.reshape(-1, per_group)
+    return (np.cumsum(grouped, axis=1) - grouped).reshape(-1).astype(np.int64)

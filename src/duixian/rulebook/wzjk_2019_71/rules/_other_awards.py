@@ -1,0 +1,107 @@
+"""附则1 就高不重复: what another zone policy or an investment agreement already gave for a project.
+
+``other_zone_awards`` name a project by key (broadband:<enterprise>, ip:<id>, dev:<id>,
+competition:<id>); a key naming nothing of the case is refused, naming the field. Per project,
+only the difference between this document's amount and the other award is paid. Where that
+deduction stands relative to a yearly cap across projects (第六条) or to instalments (第七条)
+is decided by the rule that owns the cap or the instalments; plain lines (第三条, 第五条) are
+settled in the final pass of a9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from duixian.engine.money import IntArray, format_fen
+from duixian.engine.rules import Context
+from duixian.engine.tables import Column, gather, group_sum, index_of
+from duixian.errors import InputError, InputErrors
+
+# The table each kind of project key names (broadband keys name the enterprise itself).
+TABLES = {"ip": "ip_works", "dev": "dev_projects", "competition": "competitions"}
+SOURCE_NAMES = {"other_zone_policy": "我区其他优惠政策", "investment_agreement": "项目招商引资协议"}
+
+
+@dataclass(frozen=True)
+class OtherAwards:
+    keys: Column  # enterprise \x1f project, sorted
+    amounts: IntArray  # fen, summed per key
+    sources: dict[str, str]  # key → which kinds of award (for notes)
+
+
+def _keys(enterprise: Column, project: Column) -> Column:
+    joined = np.asarray(enterprise, dtype=object) + "\x1f" + np.asarray(project, dtype=object)
+    return np.asarray(joined, dtype=object)
+
+
+def check(ctx: Context) -> None:
+    """Every award's project key names a row of this case that belongs to the award's enterprise."""
+    awards = ctx.table("other_zone_awards")
+    errors: list[InputError] = []
+    for row, (enterprise, project) in enumerate(zip(awards["enterprise"], awards["project"], strict=True)):
+        kind, _, ref = str(project).partition(":")
+        if kind == "broadband":
+            if ref != enterprise:
+                errors.append(
+                    InputError(
+                        f"other_zone_awards[{row}].project",
+                        f"a broadband project is the enterprise's own: expected 'broadband:{enterprise}'",
+                    )
+                )
+            continue
+        table = ctx.table(TABLES[kind])
+        at = int(index_of(np.asarray([ref], dtype=object), table["id"])[0])
+        if at < 0:
+            errors.append(
+                InputError(f"other_zone_awards[{row}].project", f"no {TABLES[kind]} row has id {ref!r}")
+            )
+        elif table["enterprise"][at] != enterprise:
+            errors.append(
+                InputError(
+                    f"other_zone_awards[{row}].project",
+                    f"{project} belongs to enterprise {table['enterprise'][at]!r}, not {enterprise!r}",
+                )
+            )
+    if errors:
+        raise InputErrors(errors)
+
+
+def awards(ctx: Context) -> OtherAwards:
+    cached = ctx.extras.get("a9.other_awards")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    check(ctx)
+    table = ctx.table("other_zone_awards")
+    keys = _keys(table["enterprise"], table["project"])
+    uniq, amounts = group_sum(keys, table["amount"])
+    found: dict[str, set[str]] = {}
+    for key, source in zip(keys, table["source"], strict=True):
+        found.setdefault(str(key), set()).add(SOURCE_NAMES[str(source)])
+    result = OtherAwards(uniq, amounts.astype(np.int64), {k: "、".join(sorted(v)) for k, v in found.items()})
+    ctx.extras["a9.other_awards"] = result
+    return result
+
+
+def per_line(ctx: Context, enterprise: Column, project: Column) -> IntArray:
+    """For each line, what other awards gave for its project (fen; 0 where none)."""
+    other = awards(ctx)
+    positions = index_of(_keys(enterprise, project), other.keys)
+    return np.asarray(gather(other.amounts, positions, 0), dtype=np.int64)
+
+
+def note(
+    ctx: Context, enterprise: str, project: str, other: int, own: int, deducted: int, payable: int
+) -> str:
+    """The explanation of one line's deduction: the project's two amounts, the higher kept."""
+    source = awards(ctx).sources.get(f"{enterprise}\x1f{project}", "其他政策")
+    if other >= own:
+        outcome = "不低于本意见对该项目的金额，执行较高者，本意见不再兑现"
+    else:
+        outcome = f"低于本意见对该项目的金额，只补足差额 {format_fen(own - other)} 元"
+    tail = "，本笔不予兑现" if payable == 0 else ""
+    return (
+        f"附则1 就高不重复：{source}已就同一项目（{project}）给予 {format_fen(other)} 元，"
+        f"本意见对该项目的金额为 {format_fen(own)} 元，{outcome}（本笔扣减 {format_fen(deducted)} 元{tail}）"
+    )
