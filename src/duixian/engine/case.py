@@ -68,6 +68,8 @@ def validation_errors(exc: ValidationError) -> InputErrors:
         reason = err["msg"]
         if err["type"] == "extra_forbidden":
             reason = "unknown field"
+        elif err["type"] == "value_error":  # our own validators' words, without pydantic's prefix
+            reason = reason.removeprefix("Value error, ")
         errors.append(InputError(_dotted(err["loc"]) or "case", reason))
     return InputErrors(errors)
 

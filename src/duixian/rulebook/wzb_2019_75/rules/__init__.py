@@ -1,19 +1,14 @@
-"""The rules of 温政办〔2019〕75号, one module per provision (site, flow, fund).
+"""The rules of 温政办〔2019〕75号, one module per provision, in the order of POLICIES.md D5.
 
-Importing this package imports every module in clause order, which registers its rules.
+Importing this package imports each module in the document's order, which registers its rules; a
+module starting with "_" holds helpers shared by several rules.
 """
 
 import importlib
-import pkgutil
-import re
 
-
-def _clause_order(name: str) -> tuple[int, int]:
-    number = re.search(r"\d+", name)
-    return (0 if name.startswith("g") else 1, int(number.group()) if number else 0)
-
-
-for _module in sorted(
-    (m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")), key=_clause_order
+for _module in (
+    "site",
+    "flow",
+    "fund",
 ):
     importlib.import_module(f"{__name__}.{_module}")

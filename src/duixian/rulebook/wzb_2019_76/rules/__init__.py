@@ -1,19 +1,26 @@
 """The rules of 温政办〔2019〕76号, one module per clause (g1–g4 general, c1–c11 the articles).
 
-Importing this package imports every module in clause order, which registers its rules.
+Importing this package imports each module in the document's order, which registers its rules; a
+module starting with "_" holds helpers shared by several rules.
 """
 
 import importlib
-import pkgutil
-import re
 
-
-def _clause_order(name: str) -> tuple[int, int]:
-    number = re.search(r"\d+", name)
-    return (0 if name.startswith("g") else 1, int(number.group()) if number else 0)
-
-
-for _module in sorted(
-    (m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")), key=_clause_order
+for _module in (
+    "g1",
+    "g2",
+    "g3",
+    "g4",
+    "c1",
+    "c2",
+    "c3",
+    "c4",
+    "c5",
+    "c6",
+    "c7",
+    "c8",
+    "c9",
+    "c10",
+    "c11",
 ):
     importlib.import_module(f"{__name__}.{_module}")

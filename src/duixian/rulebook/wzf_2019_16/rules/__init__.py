@@ -1,3 +1,13 @@
-"""The rules of 温政发〔2019〕16号: the standards (std) and the household allowance they set (allowance)."""
+"""The rules of 温政发〔2019〕16号: the standards (std) and the household allowance they set (allowance).
 
-from duixian.rulebook.wzf_2019_16.rules import allowance, std  # noqa: F401  (registers the rules)
+Importing this package imports each module in the document's order, which registers its rules; a
+module starting with "_" holds helpers shared by several rules.
+"""
+
+import importlib
+
+for _module in (
+    "std",
+    "allowance",
+):
+    importlib.import_module(f"{__name__}.{_module}")
