@@ -66,7 +66,7 @@ def _population_groups() -> dict[tuple[str, int, str], list[dict[str, Any]]]:
                 # Cases merge when everything but their entity lists is the same (year, readings, a
                 # document's case-wide facts such as a zone or a fund): that is one population.
                 shared = {k: v for k, v in case.items() if not isinstance(v, list)}
-                key = (doc.id, case["year"], repr(sorted(shared.items(), key=lambda kv: kv[0])))
+                key = (doc.id, case.get("year", 0), repr(sorted(shared.items(), key=lambda kv: kv[0])))
                 groups[key].append(case)
     return groups
 

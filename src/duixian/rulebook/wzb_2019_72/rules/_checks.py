@@ -13,7 +13,6 @@ from typing import Any
 
 from duixian.engine.rules import Context
 from duixian.errors import InputError, InputErrors
-from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 
 CHECKED = "wzb-2019-72.checked"
 Check = Callable[[Context], list[InputError]]
@@ -27,7 +26,7 @@ def input_check(check: Check) -> Check:
 
 def peek(ctx: Context, name: str) -> Any:
     """A parameter's value where the document reads it, without recording it on the rule's lines."""
-    return ctx.params[name].at(in_force(ctx)).value
+    return ctx.params[name].at(ctx.reference_date).value
 
 
 def check_case(ctx: Context) -> None:

@@ -15,7 +15,6 @@ from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.rulebook.wzb_2019_72.case import CONTRACT_KIND_NAMES
 from duixian.rulebook.wzb_2019_72.document import DOC
 from duixian.rulebook.wzb_2019_72.rules._checks import check_case
-from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 
 P = "wzb-2019-72."
 SERVICE_KINDS = ("survey", "design", "supervision")
@@ -49,9 +48,9 @@ def procurement_route(ctx: Context) -> Lines:
         project = project | (kind == "services")
     covered = service | goods | project
     limits = [
-        ctx.amount(P + "c2.service_limit", in_force(ctx)),
-        ctx.amount(P + "c2.goods_limit", in_force(ctx)),
-        ctx.amount(P + "c2.project_limit", in_force(ctx)),
+        ctx.amount(P + "c2.service_limit"),
+        ctx.amount(P + "c2.goods_limit"),
+        ctx.amount(P + "c2.project_limit"),
     ]
     limit = np.select([service, goods, project], limits, default=0).astype(np.int64)
     limit_shown = np.select(

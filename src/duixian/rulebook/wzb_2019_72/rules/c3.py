@@ -22,7 +22,6 @@ from duixian.engine.rules import Context, Lines, Step, make_lines
 from duixian.engine.tables import BoolArray, Column
 from duixian.rulebook.wzb_2019_72.document import DOC
 from duixian.rulebook.wzb_2019_72.rules._checks import check_case
-from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 
 P = "wzb-2019-72."
 RULE = P + "c3"
@@ -66,14 +65,14 @@ def _route_conditions(ctx: Context) -> list[dict[str, BoolArray]]:
     investment = np.asarray(lp["investment"], dtype=np.int64)
     ancillary: dict[str, BoolArray] = {
         "土地承包经营权流转期限5年以上（含本数）": at_least(
-            lp["transfer_years"], ctx.number(P + "c3.transfer_years", in_force(ctx))
+            lp["transfer_years"], ctx.number(P + "c3.transfer_years")
         ),
         "经合法见证": np.asarray(lp["witnessed"], dtype=bool),
         "签订流转合同": np.asarray(lp["contract_signed"], dtype=bool),
-        "经营面积100亩以上（含本数）": at_least(lp["area_mu"], ctx.number(P + "c3.area", in_force(ctx))),
+        "经营面积100亩以上（含本数）": at_least(lp["area_mu"], ctx.number(P + "c3.area")),
     }
     by_investment: dict[str, BoolArray] = {
-        "投资额3亿元以上（含本数）": investment >= ctx.amount(P + "c3.investment", in_force(ctx)),
+        "投资额3亿元以上（含本数）": investment >= ctx.amount(P + "c3.investment"),
     }
     if ctx.reading(P + "c3.project_type") == "comprehensive_only":
         by_investment["属田园综合体等综合性项目"] = np.asarray(lp["comprehensive_project"], dtype=bool)

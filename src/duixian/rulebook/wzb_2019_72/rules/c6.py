@@ -15,14 +15,13 @@ from duixian.engine.tables import BoolArray
 from duixian.errors import InputError
 from duixian.rulebook.wzb_2019_72.document import DOC
 from duixian.rulebook.wzb_2019_72.rules._checks import check_case, input_check, peek
-from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 from duixian.rulebook.wzb_2019_72.rules._show import decimal_text, percent_text
 
 P = "wzb-2019-72."
 
 
 def _places(ctx: Context, name: str, record: bool = True) -> list[str]:
-    value = ctx.param(P + name, in_force(ctx)).value if record else peek(ctx, P + name)
+    value = ctx.param(P + name).value if record else peek(ctx, P + name)
     return str(value).split("、")
 
 
@@ -48,8 +47,8 @@ def priority_funding(ctx: Context) -> Lines:
     listed = major | other
     ctx.reading(P + "c6a.unlisted_place")  # "error": refused by _unlisted_places
     major_fen, other_fen = (
-        ctx.amount(P + "c6a.threshold_major", in_force(ctx)),
-        ctx.amount(P + "c6a.threshold_other", in_force(ctx)),
+        ctx.amount(P + "c6a.threshold_major"),
+        ctx.amount(P + "c6a.threshold_other"),
     )
     threshold = np.select([major, other], [major_fen, other_fen], default=0).astype(np.int64)
     shown = np.select(
@@ -127,8 +126,8 @@ def agri_loan_growth_reward(ctx: Context) -> Lines:
     now = np.asarray(fi["average_balance"], dtype=np.int64)
     last = np.asarray(fi["average_balance_last_year"], dtype=np.int64)
     threshold, max_rate = (
-        ctx.rate(P + "c6b.growth_threshold", in_force(ctx)),
-        ctx.rate(P + "c6b.max_rate", in_force(ctx)),
+        ctx.rate(P + "c6b.growth_threshold"),
+        ctx.rate(P + "c6b.max_rate"),
     )
     # The part of the growth above 13%, in fen × threshold.denominator (exact; reading c6b.excess):
     # (now − last) − 13% × last.

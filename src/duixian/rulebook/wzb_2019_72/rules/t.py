@@ -28,7 +28,6 @@ from duixian.errors import InputError
 from duixian.rulebook.wzb_2019_72.case import COUNTIES
 from duixian.rulebook.wzb_2019_72.document import DOC
 from duixian.rulebook.wzb_2019_72.rules._checks import check_case, input_check, peek
-from duixian.rulebook.wzb_2019_72.rules._dates import in_force
 from duixian.rulebook.wzb_2019_72.rules._show import decimal_text, percent_text
 
 P = "wzb-2019-72."
@@ -71,10 +70,10 @@ def _target_value(ctx: Context, key: str) -> Fraction:
     """The target in the indicator's unit (yuan, percent or a count)."""
     name, unit = P + "t." + key, INDICATORS[key].unit
     if unit == "yuan":
-        return Fraction(ctx.amount(name, in_force(ctx)), 100)
+        return Fraction(ctx.amount(name), 100)
     if unit == "percent":
-        return ctx.rate(name, in_force(ctx)) * 100
-    return Fraction(ctx.count(name, in_force(ctx)))
+        return ctx.rate(name) * 100
+    return Fraction(ctx.count(name))
 
 
 def _target_year(ctx: Context, key: str, record: bool = True) -> int:
@@ -82,7 +81,7 @@ def _target_year(ctx: Context, key: str, record: bool = True) -> int:
     for the custody loan balance after its first year, the year concerned itself (每年增长10%以上)."""
 
     def count(name: str) -> int:
-        return ctx.count(P + name, in_force(ctx)) if record else int(peek(ctx, P + name))
+        return ctx.count(P + name) if record else int(peek(ctx, P + name))
 
     target_year = count(INDICATORS[key].year_param)
     if key == "custody_loan_balance" and ctx.year > count("t.custody_first_year"):
@@ -207,8 +206,8 @@ def targets(ctx: Context) -> Lines:
         )
         for r in range(len(bases["parent"]))
     }
-    custody_first = ctx.count(P + "t.custody_first_year", in_force(ctx))
-    growth = ctx.rate(P + "t.custody_growth", in_force(ctx))
+    custody_first = ctx.count(P + "t.custody_first_year")
+    growth = ctx.rate(P + "t.custody_growth")
     growth_reading = ctx.reading(P + "t.custody_growth")
     ctx.reading(P + "t.target_years")
     ctx.reading(P + "t.observed_values")

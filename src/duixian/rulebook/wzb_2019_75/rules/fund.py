@@ -22,7 +22,6 @@ from duixian.engine.tables import BoolArray, Column, gather, index_of
 from duixian.rulebook.wzb_2019_75.case import CITY_DISTRICTS, FUNCTIONAL_ZONES, STAGES
 from duixian.rulebook.wzb_2019_75.document import DOC
 from duixian.rulebook.wzb_2019_75.rules._checks import check_case
-from duixian.rulebook.wzb_2019_75.rules._dates import in_force
 
 P = "wzb-2019-75."
 LEVIES = {
@@ -38,7 +37,7 @@ def _levies(ctx: Context) -> tuple[IntArray, dict[str, Step]]:
     sales = ctx.table("pilots.land_sales")
     revenue = np.asarray(sales["revenue"], dtype=np.int64)
     if ctx.reading(P + "fund.levies") == "flat_10_percent":
-        levies = apply_rate(revenue, ctx.rate(P + "fund.levy_rate", in_force(ctx)))
+        levies = apply_rate(revenue, ctx.rate(P + "fund.levy_rate"))
         return levies, {"levies": Step("应计提规费（按出让金的10%计，四舍五入到分）", levies, "fen")}
     # levy_other is optional (absent: none); the named levies are required (check_case).
     columns = {name: np.maximum(np.asarray(sales[name], dtype=np.int64), 0) for name in LEVIES}
@@ -122,10 +121,10 @@ def land_revenue_share(ctx: Context) -> Lines:
     levies, levy_steps = _levies(ctx)
     net = revenue - levies
     base = net if ctx.reading(P + "fund.share_base") == "net_of_levies" else revenue
-    city_rate = ctx.rate(P + "fund.city_share", in_force(ctx))
+    city_rate = ctx.rate(P + "fund.city_share")
     district_rate, reward_rate = (
-        ctx.rate(P + "fund.district_share", in_force(ctx)),
-        ctx.rate(P + "fund.reward_share", in_force(ctx)),
+        ctx.rate(P + "fund.district_share"),
+        ctx.rate(P + "fund.reward_share"),
     )
     split_after_rounding = ctx.reading(P + "fund.rounding") == "share_then_split"
     if split_after_rounding:
@@ -147,9 +146,7 @@ def land_revenue_share(ctx: Context) -> Lines:
         **_place_condition(ctx, district_names),
         "出让金收入年度在执行期2020年至2022年内": np.full(
             n,
-            ctx.count(P + "fund.first_year", in_force(ctx))
-            <= ctx.year
-            <= ctx.count(P + "fund.last_year", in_force(ctx)),
+            ctx.count(P + "fund.first_year") <= ctx.year <= ctx.count(P + "fund.last_year"),
             dtype=bool,
         ),
     }

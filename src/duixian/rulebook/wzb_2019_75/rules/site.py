@@ -13,7 +13,6 @@ import numpy as np
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
 from duixian.rulebook.wzb_2019_75.document import DOC
 from duixian.rulebook.wzb_2019_75.rules._checks import check_case
-from duixian.rulebook.wzb_2019_75.rules._dates import in_force
 
 P = "wzb-2019-75."
 
@@ -34,10 +33,10 @@ def site_size(ctx: Context) -> Lines:
     planning = [Fraction(v) for v in pilots["planning_unit_ha"][given]]
     implementation = [Fraction(v) for v in pilots["implementation_unit_ha"][given]]
     low, high = (
-        ctx.number(P + "site.planning_min", in_force(ctx)),
-        ctx.number(P + "site.planning_max", in_force(ctx)),
+        ctx.number(P + "site.planning_min"),
+        ctx.number(P + "site.planning_max"),
     )
-    floor = ctx.number(P + "site.implementation_min", in_force(ctx))
+    floor = ctx.number(P + "site.implementation_min")
     if ctx.reading(P + "site.range_bounds") == "inclusive":
         in_range = [low <= v <= high for v in planning]
         range_label = "规划单元在50-100公顷（含50、100）"
