@@ -97,11 +97,11 @@ def note(
     """The explanation of one line's deduction: the project's two amounts, the higher kept."""
     source = awards(ctx).sources.get(f"{enterprise}\x1f{project}", "其他政策")
     if other >= own:
-        outcome = "不低于本意见对该项目的金额，执行较高者，本意见不再兑现"
+        outcome = "其他政策金额较高（或相等），执行较高者，本意见不再兑现"
     else:
-        outcome = f"低于本意见对该项目的金额，只补足差额 {format_fen(own - other)} 元"
+        outcome = f"本意见金额较高，补足差额 {format_fen(own - other)} 元"
     tail = "，本笔不予兑现" if payable == 0 else ""
     return (
-        f"附则1 就高不重复：{source}已就同一项目（{project}）给予 {format_fen(other)} 元，"
-        f"本意见对该项目的金额为 {format_fen(own)} 元，{outcome}（本笔扣减 {format_fen(deducted)} 元{tail}）"
+        f"附则1 就高不重复：同一项目（{project}）{source}已给予 {format_fen(other)} 元，"
+        f"本意见为 {format_fen(own)} 元；{outcome}（本笔扣减 {format_fen(deducted)} 元{tail}）"
     )
