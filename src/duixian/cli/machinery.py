@@ -1,12 +1,16 @@
 """`duixian machinery` — 通告〔2019〕5号 高排放非道路移动机械禁止使用区: check one machine, or a registry.
 
     duixian machinery check --zone ZONE.geojson --lon 120.66 --lat 27.995 --date 2020-06-01 \\
-        --power 75 --absorption 0.62 [--ringelmann 1] [--type 挖掘机] [--half-width 15]
+        --power 75 --absorption 0.62 [--ringelmann 1] [--type 挖掘机] [--half-width 15] [--exit-code]
     duixian machinery bulk REGISTRY.csv --zone ZONE.geojson --out REPORT.csv [--half-width 15]
 
 The zone is the user's polygon (GeoJSON, lon/lat WGS84/CGCS2000): the notice names its roads and gives no
 coordinates. The half-width of the boundary roads (metres; 0 = the polygon traces their inner edges) comes
-from --half-width or the property ``half_width_m`` of the zone file; the notice does not give it.
+from --half-width or the property ``half_width_m`` of the zone file; the notice does not give it. A zone
+file whose features state different half-widths is refused (one zone, one half-width).
+
+Exit codes: 0 done, 2 bad input. With ``check --exit-code``: 1 when the use is prohibited (禁止使用),
+0 when it is not (不在禁止之列), 2 bad input.
 
 Registry CSV (UTF-8, header row, one machine per row):
     id               machine id, unique (required)
@@ -19,7 +23,10 @@ Registry CSV (UTF-8, header row, one machine per row):
     used_on          date of use, YYYY-MM-DD (required)
     owner_uscc       owner's unified social credit code (optional)
     registration_no  非道路移动机械登记编码 (optional)
-Errors name the row (the header is row 1) and the column; a registry with any error writes no report.
+Numbers may be written with full-width digits (７５, ０.６２): they are read as ASCII and the report shows
+them so; nan, inf and anything else not a plain decimal number are refused. Every row has the header's
+number of columns. Errors name the row (the header is row 1) and the column; a registry with any error
+writes no report. Rows with every cell empty are skipped.
 The report is CSV (UTF-8 with BOM, opens in Excel); .xlsx output is not available yet.
 """
 
@@ -31,7 +38,9 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,7 +55,7 @@ from duixian.engine.evaluate import Result, calculate
 from duixian.engine.explain import explain_line, to_text
 from duixian.engine.rules import Lines
 from duixian.errors import InputError, InputErrors
-from duixian.rulebook.wztg_2019_5.geometry import read_geojson
+from duixian.rulebook.wztg_2019_5.geometry import half_width_property, read_geojson
 
 DOC_ID = "wztg-2019-5"
 SAMPLE_MARK = "示例"
@@ -55,6 +64,9 @@ CSV_COLUMNS = (
     "registration_no",
 )  # fmt: skip
 REQUIRED_COLUMNS = ("id", "type", "rated_power_kw", "lon", "lat", "used_on")
+NUMBER_COLUMNS = ("rated_power_kw", "absorption_m1", "ringelmann", "lon", "lat")
+# A plain decimal number once full-width digits are read as ASCII: no nan, inf, exponent or separator.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 REPORT_COLUMNS = (
     "行号", "机械编号", "机械类型", "额定净功率kW", "光吸收系数m-1", "林格曼黑度", "经度", "纬度", "使用日期",
     "所有人统一社会信用代码", "登记编码", "高排放", "适用光吸收系数限值m-1", "位于多边形内", "距边界线米",
@@ -85,11 +97,15 @@ def _zone(zone: Path, half_width: str | None) -> tuple[dict[str, Any], bool]:
         data = read_geojson(str(zone))
     except ValueError as exc:
         raise InputError("--zone", str(exc)) from None
+    try:
+        stated = half_width_property(data)  # the features' half-widths agree, or the file is refused
+    except ValueError as exc:
+        raise InputError("--zone", f"{zone}：{exc}") from None
     properties: Mapping[str, Any] = data.get("properties") or {}
     features = data.get("features")
     if not properties and isinstance(features, list) and features and isinstance(features[0], Mapping):
         properties = features[0].get("properties") or {}
-    width = half_width if half_width is not None else properties.get("half_width_m")
+    width = half_width if half_width is not None else stated
     if width is None or str(width).strip() == "":
         raise InputError(
             "--half-width",
@@ -119,9 +135,30 @@ def _calculate(case: dict[str, Any]) -> Result:
     return calculate(doc, case, rulebook.parameters(), rulebook.register())
 
 
-def _renamed(exc: InputError | InputErrors, rename: Any) -> InputErrors:
+def _renamed(exc: InputError | InputErrors, rename: Callable[[str], str]) -> InputErrors:
     errors = exc.errors if isinstance(exc, InputErrors) else [exc]
     return InputErrors([InputError(rename(e.field), e.reason) for e in errors])
+
+
+def _number(text: str) -> str | None:
+    """A number as typed, full-width digits read as ASCII (７５ → 75); None unless a plain finite decimal."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    return normal if PLAIN_NUMBER.fullmatch(normal) else None
+
+
+def _numbers(values: Mapping[str, str | None]) -> tuple[dict[str, str], list[InputError]]:
+    """The numbers given (by field), normalised; an error for each that is not a number."""
+    good: dict[str, str] = {}
+    errors = []
+    for field, text in values.items():
+        if text is None or text.strip() == "":
+            continue
+        number = _number(text)
+        if number is None:
+            errors.append(InputError(field, f"{text!r} 不是有效数字"))
+        else:
+            good[field] = number
+    return good, errors
 
 
 def _sample_notice(sample: bool) -> None:
@@ -142,12 +179,12 @@ def check(
     zone: Annotated[
         Path, typer.Option("--zone", help="禁止使用区多边形 GeoJSON 文件（经纬度 WGS84/CGCS2000）")
     ],
-    lon: Annotated[float, typer.Option("--lon", help="使用地点经度")],
-    lat: Annotated[float, typer.Option("--lat", help="使用地点纬度")],
+    lon: Annotated[str, typer.Option("--lon", help="使用地点经度")],
+    lat: Annotated[str, typer.Option("--lat", help="使用地点纬度")],
     date: Annotated[str, typer.Option("--date", help="使用日期 YYYY-MM-DD")],
     power: Annotated[str, typer.Option("--power", help="额定净功率 Pmax（kW）")],
     absorption: Annotated[str | None, typer.Option("--absorption", help="实测光吸收系数（m⁻¹）")] = None,
-    ringelmann: Annotated[int | None, typer.Option("--ringelmann", help="实测林格曼黑度（级）")] = None,
+    ringelmann: Annotated[str | None, typer.Option("--ringelmann", help="实测林格曼黑度（级）")] = None,
     machine_type: Annotated[str, typer.Option("--type", help="机械类型，代码或中文名，如 挖掘机")] = "other",
     half_width: Annotated[
         str | None, typer.Option("--half-width", help="边界道路半宽（米）；缺省取区域文件的 half_width_m")
@@ -155,17 +192,29 @@ def check(
     machine_id: Annotated[str, typer.Option("--id", help="机械编号")] = "M",
     reading: Annotated[list[str] | None, typer.Option("--reading", help="解释口径 开关=选项，可重复")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable, with full explanations")] = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help="以退出码表示结论：禁止使用 → 1，不在禁止之列 → 0（输入错误仍为 2）；缺省一律为 0",
+        ),
+    ] = False,
 ) -> None:
-    """Is using this machine here on this day prohibited? Prints the verdict with its explanation."""
+    """Is using this machine here on this day prohibited? Prints the verdict with its explanation.
+
+    With --exit-code the exit status tells the verdict without parsing the output: 1 禁止使用, 0 不在禁止之列,
+    2 bad input. Without it the status is 0 for either verdict.
+    """
     zone_entry, sample = _zone(zone, half_width)
-    machine: dict[str, Any] = {
-        "id": machine_id, "type": machine_type, "rated_power_kw": power, "lon": lon, "lat": lat,
-        "used_on": date, "ban_zone": "Z",
-    }  # fmt: skip
-    if absorption is not None:
-        machine["absorption_m1"] = absorption
-    if ringelmann is not None:
-        machine["ringelmann"] = ringelmann
+    numbers, errors = _numbers(
+        {"--lon": lon, "--lat": lat, "--power": power, "--absorption": absorption, "--ringelmann": ringelmann}
+    )
+    if errors:
+        raise InputErrors(errors)
+    machine: dict[str, Any] = {"id": machine_id, "type": machine_type, "used_on": date, "ban_zone": "Z"}
+    for field, name in CHECK_OPTIONS.items():
+        if name in numbers:
+            machine[field] = numbers[name]
     case = {"readings": _readings(reading), "zones": [zone_entry], "machines": [machine]}
 
     def option(field: str) -> str:
@@ -184,24 +233,57 @@ def check(
     if as_json:
         payload = {"document": DOC_ID, "verdict": items[0]["verdict"], "sample_zone": sample, "lines": items}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        return
-    _sample_notice(sample)
-    out.print(f"结论：{items[0]['verdict']}", style="bold", highlight=False)
-    for item in items:
-        out.print(to_text(item), highlight=False, soft_wrap=True)
-        out.print()
+    else:
+        _sample_notice(sample)
+        out.print(f"结论：{items[0]['verdict']}", style="bold", highlight=False)
+        for item in items:
+            out.print(to_text(item), highlight=False, soft_wrap=True)
+            out.print()
+    if exit_code and bool(lines["ban"].eligible[0]):
+        raise typer.Exit(1)
 
 
-def _rows(registry: Path) -> tuple[list[str], list[dict[str, str]]]:
+@dataclass
+class Registry:
+    """The data rows of a registry CSV, numbers normalised, with the row number (header = 1) of each."""
+
+    rows: list[dict[str, str]]
+    numbers: list[int]
+
+    def row_field(self, field: str) -> str:
+        """machines[4].lon → 第6行 lon (when the fifth machine is on row 6)."""
+        match = re.fullmatch(r"machines\[(\d+)\](?:\.(\w+))?", field)
+        if match is None:
+            return {"zones[0].half_width_m": "--half-width"}.get(
+                field, "--zone" if field.startswith("zones") else field
+            )
+        return f"第{self.numbers[int(match.group(1))]}行 {match.group(2) or '（检测结果 absorption_m1/ringelmann）'}"
+
+    def renamed(self, exc: InputError | InputErrors) -> InputErrors:
+        """Errors naming rows, not the internal machines[k] (also inside a reason: a duplicate id)."""
+
+        def row(match: re.Match[str]) -> str:
+            return f"第{self.numbers[int(match.group(1))]}行"
+
+        errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+        return InputErrors(
+            [InputError(self.row_field(e.field), re.sub(r"machines\[(\d+)\]", row, e.reason)) for e in errors]
+        )
+
+
+def _read_csv(registry: Path) -> list[list[str]]:
     try:
         with registry.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in reader.fieldnames or []]
-            rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+            return list(csv.reader(handle))
     except OSError as exc:
         raise InputError(str(registry), f"无法读取：{exc.strerror}") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise InputError(str(registry), f"不是 UTF-8 编码的 CSV：{exc}") from None
+
+
+def _rows(registry: Path) -> Registry:
+    records = _read_csv(registry)
+    header = [h.strip() for h in (records[0] if records else [])]
     errors = [InputError(f"表头 {c}", "缺少必填列") for c in REQUIRED_COLUMNS if c not in header]
     errors += [
         InputError(f"表头 {c}", f"未知列（可用列：{', '.join(CSV_COLUMNS)}）")
@@ -210,9 +292,27 @@ def _rows(registry: Path) -> tuple[list[str], list[dict[str, str]]]:
     ]
     if errors:
         raise InputErrors(errors)
+    rows, numbers = [], []
+    for number, record in enumerate(records[1:], start=2):
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue  # a blank row (a blank line, or a row of empty cells as spreadsheets leave)
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            errors.append(InputError(f"第{number}行", f"有{len(cells)}列，表头只有{len(header)}列"))
+            continue
+        if len(cells) < len(header):
+            errors.append(InputError(f"第{number}行", f"只有{len(cells)}列，表头有{len(header)}列"))
+            continue
+        row = dict(zip(header, cells, strict=False))
+        good, bad = _numbers({c: row[c] for c in NUMBER_COLUMNS if c in row})
+        errors += [InputError(f"第{number}行 {e.field}", e.reason) for e in bad]
+        rows.append({**row, **good})
+        numbers.append(number)
+    if errors:
+        raise InputErrors(errors)
     if not rows:
         raise InputError(str(registry), "没有数据行")
-    return header, rows
+    return Registry(rows, numbers)
 
 
 def _machines(rows: list[dict[str, str]], progress: Progress) -> Iterator[dict[str, Any]]:
@@ -222,17 +322,6 @@ def _machines(rows: list[dict[str, str]], progress: Progress) -> Iterator[dict[s
         machine["ban_zone"] = "Z"
         progress.advance(task)
         yield machine
-
-
-def _row_field(field: str) -> str:
-    """machines[4].lon → 第6行 lon (the header is row 1)."""
-    match = re.fullmatch(r"machines\[(\d+)\](?:\.(\w+))?", field)
-    if match is None:
-        return {"zones[0].half_width_m": "--half-width"}.get(
-            field, "--zone" if field.startswith("zones") else field
-        )
-    row = int(match.group(1)) + 2
-    return f"第{row}行 {match.group(2) or '（检测结果 absorption_m1/ringelmann）'}"
 
 
 def _reasons(lines: dict[str, Lines], start: str) -> list[str]:
@@ -253,8 +342,8 @@ def _reasons(lines: dict[str, Lines], start: str) -> list[str]:
                 parts.append(
                     f"高排放：林格曼黑度 {hs['ringelmann'].values[i]} 级超过 {hs['ringelmann_limit'].values[i]} 级"
                 )
-        else:
-            parts.append("排气烟度达到Ⅲ类限值（非高排放）")
+        else:  # what the smoke test was held against, and which reading left a band without a limit
+            parts.append(f"非高排放：{hs['basis'].values[i]}")
         if zone.eligible[i]:
             parts.append("在禁止使用区内")
         elif zs["on_boundary_road"].values[i]:
@@ -271,7 +360,8 @@ def _reasons(lines: dict[str, Lines], start: str) -> list[str]:
     return out_rows
 
 
-def _report(result: Result, rows: list[dict[str, str]]) -> Iterator[list[str]]:
+def _report(result: Result, registry: Registry) -> Iterator[list[str]]:
+    rows = registry.rows
     lines = _lines(result)
     high, zone, ban = lines["high"], lines["zone"], lines["ban"]
     start = str(result.context.params[f"{DOC_ID}.ban.effective_from"].values[-1].value)
@@ -279,7 +369,7 @@ def _report(result: Result, rows: list[dict[str, str]]) -> Iterator[list[str]]:
     yes_no = np.where
     for i, row in enumerate(rows):
         yield [
-            str(i + 2), row.get("id", ""), str(high.steps["type"].values[i]), row.get("rated_power_kw", ""),
+            str(registry.numbers[i]), row.get("id", ""), str(high.steps["type"].values[i]), row.get("rated_power_kw", ""),
             row.get("absorption_m1", ""), row.get("ringelmann", ""), row.get("lon", ""), row.get("lat", ""),
             row.get("used_on", ""), row.get("owner_uscc", ""), row.get("registration_no", ""),
             str(yes_no(high.eligible[i], "是", "否")), str(high.steps["absorption_limit"].values[i]),
@@ -334,7 +424,8 @@ def bulk(
     if out_path.suffix.lower() != ".csv":
         raise InputError("--out", "报告只能写为 .csv（.xlsx 输出尚不可用）")
     zone_entry, sample = _zone(zone, half_width)
-    _, rows = _rows(registry)
+    table = _rows(registry)
+    rows = table.rows
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=len(rows) < PROGRESS_FROM_ROWS,
@@ -349,9 +440,9 @@ def bulk(
         try:
             result = _calculate(case)
         except (InputError, InputErrors) as exc:
-            raise _renamed(exc, _row_field) from None
+            raise table.renamed(exc) from None
         progress.advance(task)
-        _write_atomically(out_path, _report(result, rows), len(rows), progress)
+        _write_atomically(out_path, _report(result, table), len(rows), progress)
     lines = _lines(result)
     summary = Table("项目", "台数", title=f"通告〔2019〕5号 禁止使用区核查：{registry.name}")
     summary.add_row("登记机械", str(len(rows)))

@@ -5,7 +5,9 @@
         name: 示例区域（示例，非官方边界）
         geojson: zone.geojson      # a path, or the GeoJSON object inline (Polygon, MultiPolygon,
                                    # Feature, FeatureCollection; lon/lat in WGS84/CGCS2000)
-        half_width_m: 15           # half-width of the boundary roads, metres (not in the notice: the user's)
+        half_width_m: 15           # half-width of the boundary roads, metres (not in the notice: the user's);
+                                   # it governs: a properties.half_width_m in the GeoJSON is not read, but
+                                   # parts (features) stating different ones are refused (one zone, one width)
     machines:
       - {id: M1, type: excavator, rated_power_kw: 75, absorption_m1: 0.62, ringelmann: 1,
          lon: 120.66, lat: 27.995, used_on: 2020-03-01, ban_zone: Z}

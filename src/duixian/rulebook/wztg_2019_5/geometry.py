@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ CHINA_LAT = (3.0, 54.0)
 CGCS2000_GEOGRAPHIC = 4490
 GK3_FIRST_EPSG, GK3_FIRST_CM, GK3_LAST_CM = 4534, 75, 135
 EDGE_STEP_DEGREES = 0.0005  # about 50 m
+HALF_WIDTH = "half_width_m"  # the GeoJSON property stating the boundary roads' half-width, metres
 
 
 def read_geojson(raw: Any) -> dict[str, Any]:
@@ -132,9 +134,53 @@ def zone_geometry(raw: Any) -> Any:
     return merged
 
 
+def _same(value: Any) -> Any:
+    """A half-width as compared: 15, 15.0 and "15" are the same width."""
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        return str(value)
+
+
+def half_width_property(data: Mapping[str, Any]) -> Any:
+    """The boundary roads' half-width a GeoJSON object states (properties.half_width_m), or None.
+
+    One zone has one half-width. The parts (features) of a zone are unioned, so an edge two parts share
+    is no boundary road, and a boundary road's width cannot be told from the part it came from: parts
+    that state different half-widths, or some a half-width and others none, are refused.
+    """
+    properties = data.get("properties")
+    own = properties.get(HALF_WIDTH) if isinstance(properties, Mapping) else None
+    features = data.get("features") if data.get("type") == "FeatureCollection" else None
+    if not isinstance(features, list):
+        return own
+    stated = [
+        (f"features[{i}]", (f.get("properties") or {}).get(HALF_WIDTH))
+        for i, f in enumerate(features)
+        if isinstance(f, Mapping) and isinstance(f.get("properties") or {}, Mapping)
+    ]
+    if own is not None:
+        stated.append(("properties", own))
+    given = [(where, value) for where, value in stated if value is not None]
+    if not given:
+        return None
+    if len({_same(v) for _, v in stated}) > 1:
+        listed = "，".join(f"{where}：{'未给出' if v is None else v}" for where, v in stated)
+        raise ValueError(
+            f"各部分的边界道路半宽 {HALF_WIDTH} 不一致（{listed}）。一个禁止使用区只有一个边界道路半宽："
+            "各部分合并为一个合围区域，相邻部分的共用边不是边界道路，无法按部分取不同半宽。"
+            f"请在各部分写同一个 {HALF_WIDTH}（或都不写，另行给出）"
+        )
+    return given[0][1]
+
+
 def normalised_geojson(raw: Any) -> str:
     """The zone as the GeoJSON text of one (Multi)Polygon: what the case stores and the rules read."""
-    return str(shapely.to_geojson(zone_geometry(raw)))
+    data = read_geojson(raw)
+    half_width_property(
+        data
+    )  # parts with different half-widths are refused (the case's half_width_m governs)
+    return str(shapely.to_geojson(zone_geometry(data)))
 
 
 def gk3_epsg(lon: float) -> int:

@@ -40,6 +40,8 @@ def limit_milli(value: Fraction) -> int:
 
 def show_milli(values: Ints) -> Column:
     """Integers × 1000 shown as decimals with at least two places (500 → 0.50, 1610 → 1.61)."""
+    if len(values) == 0:  # a registry without machines: numpy's text functions refuse empty arrays
+        return np.zeros(0, dtype=object)
     whole, frac = np.divmod(values, MILLI)
     text = np.char.add(np.char.add(whole.astype(str), "."), np.char.zfill(frac.astype(str), 3))
     return np.asarray([t[:-1] if t.endswith("0") else t for t in text.tolist()], dtype=object)
@@ -53,10 +55,16 @@ def keys(ctx: Context) -> tuple[Column, Column]:
     return np.where(owner != "", owner, subject).astype(object), subject
 
 
+# The high line's verdict where no Class III limit applied to a measured value (else the rule's own pair).
+RINGELMANN_ONLY = "非高排放（该功率段无Ⅲ类光吸收系数限值，只按林格曼黑度判断：未超过限值）"
+NOTHING_TO_FAIL = "非高排放（已测项目在该功率段无Ⅲ类限值，无从认定未达到限值）"
+
+
 @dataclass
 class HighEmission:
     high: BoolArray
     steps: dict[str, Step]
+    verdicts: Column  # "" where the rule's verdict pair says it, else RINGELMANN_ONLY / NOTHING_TO_FAIL
 
 
 def high_emission(ctx: Context) -> HighEmission:
@@ -129,7 +137,59 @@ def high_emission(ctx: Context) -> HighEmission:
         ),
         "ringelmann_exceeds": Step("林格曼黑度超过限值", ringelmann_fails, "bool"),
     }
-    return HighEmission(absorption_fails | ringelmann_fails, steps)
+    high = absorption_fails | ringelmann_fails
+    # Which reading left a band without a Class III limit: below 37 kW high.below_37kw, above 560 high.above_560kw.
+    why = np.where(below_37, f"{P}high.below_37kw = {small}", f"{P}high.above_560kw = not_covered")
+
+    def unlimited(measure: str) -> npt.NDArray[np.str_]:
+        return _text("不据以判断：该功率段（", band, "）无Ⅲ类", measure, "限值（解释口径 ", why, "）")
+
+    absorption_basis = np.where(
+        ~absorption_given,
+        "光吸收系数未检测",
+        np.where(
+            absorption_limit == NO_LIMIT,
+            _text("光吸收系数 ", machines["absorption_m1"], " m⁻¹ ", unlimited("光吸收系数")),
+            _text(
+                "光吸收系数 ", machines["absorption_m1"], np.where(absorption_fails, " ＞ ", " ≤ "), "限值 ",
+                show_milli(absorption_limit), " m⁻¹",
+            ),
+        ),
+    )  # fmt: skip
+    ringelmann_basis = np.where(
+        ~ringelmann_given,
+        "林格曼黑度未检测",
+        np.where(
+            ringelmann_limits == NO_LIMIT,
+            _text("林格曼黑度 ", ringelmann, " 级 ", unlimited("林格曼黑度")),
+            _text(
+                "林格曼黑度 ", ringelmann, " 级", np.where(ringelmann_fails, " ＞ ", " ≤ "), "限值 ",
+                ringelmann_limits, " 级",
+            ),
+        ),
+    )  # fmt: skip
+    steps["basis"] = Step("判定依据", _text(absorption_basis, "；", ringelmann_basis).astype(object), "text")
+    # Not high because a measured value had no Class III limit to fail: say so, not "达到Ⅲ类限值".
+    judged = (absorption_given & (absorption_limit != NO_LIMIT)) | (
+        ringelmann_given & (ringelmann_limits != NO_LIMIT)
+    )
+    unjudged_absorption = absorption_given & (absorption_limit == NO_LIMIT)
+    verdicts = np.where(
+        high | (judged & ~unjudged_absorption),
+        "",
+        np.where(judged, RINGELMANN_ONLY, NOTHING_TO_FAIL),
+    ).astype(object)
+    return HighEmission(high, steps, verdicts)
+
+
+def _text(*parts: object) -> npt.NDArray[np.str_]:
+    """Column-wise concatenation of text (scalars broadcast): the explanation of every row at once."""
+    out = np.asarray("", dtype=str)
+    if any(isinstance(part, np.ndarray) and part.size == 0 for part in parts):
+        return np.zeros(0, dtype=str)  # no machines (numpy's text functions refuse empty arrays)
+    for part in parts:
+        out = np.char.add(out, np.asarray(part).astype(str))
+    return out
 
 
 @dataclass

@@ -25,7 +25,7 @@ from duixian.rulebook.wztg_2019_5.rules import _machines
 def high_emission(ctx: Context) -> Lines:
     beneficiary, subject = _machines.keys(ctx)
     test = _machines.high_emission(ctx)
-    return make_lines(
+    lines = make_lines(
         "wztg-2019-5.high",
         beneficiary=beneficiary,
         subject=subject,
@@ -34,3 +34,5 @@ def high_emission(ctx: Context) -> Lines:
         conditions={"排气烟度未达到GB 36886-2018 Ⅲ类限值（光吸收系数或林格曼黑度超过限值）": test.high},
         steps=test.steps,
     )
+    lines.verdicts = test.verdicts
+    return lines

@@ -31,6 +31,7 @@ def ban(ctx: Context) -> Lines:
     steps = {
         **{k: test.steps[k] for k in ("type", "power", "absorption", "absorption_limit", "ringelmann")},
         "ringelmann_limit": test.steps["ringelmann_limit"],
+        "basis": test.steps["basis"],
         **{k: where.steps[k] for k in ("zone", "position", "distance_m", "half_width_m")},
         "used_on": Step("使用日期", ctx.table("machines")["used_on"], "date"),
         "enforcement": Step(
