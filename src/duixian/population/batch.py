@@ -1,0 +1,237 @@
+"""免申即享 over a population: evaluate every rule once on the whole tables, list what is payable.
+
+The evaluation is ``duixian.engine.evaluate.evaluate`` itself, on the loaded tables: the formulas are
+the ones a single case runs. This module only watches the rules go by (a progress callback) and
+turns the lines into a candidates table: one row per line with a positive final amount.
+
+No chunking: the whole population is evaluated in memory at once. Institution-level rules (a
+bank's or guarantor's cap, a ranking, a pool) need every row of their institution, and g3 settles
+each beneficiary over all its lines; a chunked run would have to split the rules by who they pay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from duixian import rulebook
+from duixian.engine.document import Document
+from duixian.engine.evaluate import Result, evaluate
+from duixian.engine.rules import MONEY_KINDS, Context, Formula, Lines, RuleSpec
+from duixian.engine.tables import Column, gather
+from duixian.population.load import Population
+from duixian.population.schema import MONEY_TYPE, decimal_array
+
+Progress = Callable[[str], None]  # called with a rule id after each formula, then "finalise"
+
+CANDIDATE_SCHEMA = pa.schema(
+    [
+        pa.field("beneficiary", pa.string(), nullable=False),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # cash / deposit / investment
+        pa.field("subject", pa.string(), nullable=False),
+        pa.field("project", pa.string(), nullable=False),
+        pa.field("district", pa.string()),  # the beneficiary's parties.district, where known
+        pa.field("amount_fen", pa.int64(), nullable=False),
+        pa.field("amount", pa.decimal128(16, 2), nullable=False),
+        pa.field("readings", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+    ]
+)
+
+
+@dataclass
+class BatchRun:
+    population: Population
+    result: Result
+    candidates: pa.Table
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _watched(document: Document, progress: Progress) -> Document:
+    """The same document, each formula reporting when it is done (evaluate itself is unchanged)."""
+
+    def watch(spec: RuleSpec) -> RuleSpec:
+        formula = spec.formula
+        if formula is None:
+            return spec
+
+        def run(ctx: Context, _f: Formula = formula, _id: str = spec.id) -> Lines:
+            lines = _f(ctx)
+            progress(_id)
+            return lines
+
+        return dataclasses.replace(spec, formula=run)
+
+    finalisers = [*document.finalisers]
+    if finalisers:
+        last = finalisers[-1]
+
+        def finalise_then_report(ctx: Context, lines: list[Lines]) -> None:
+            last(ctx, lines)
+            progress("finalise")
+
+        finalisers[-1] = finalise_then_report
+    return dataclasses.replace(
+        document, rules={k: watch(v) for k, v in document.rules.items()}, finalisers=finalisers
+    )
+
+
+def steps_total(document: Document, rule_ids: Iterable[str] | None = None) -> int:
+    wanted = set(rule_ids) if rule_ids is not None else None
+    formulas = [s for s in document.rules.values() if s.formula and (wanted is None or s.id in wanted)]
+    return len(formulas) + (1 if document.finalisers else 0)
+
+
+def run_batch(
+    population: Population, rule_ids: Iterable[str] | None = None, progress: Progress | None = None
+) -> BatchRun:
+    document = population.document
+    if progress is not None:
+        document = _watched(document, progress)
+    start = time.perf_counter()
+    result = evaluate(
+        document,
+        population.tables,
+        population.year,
+        rulebook.parameters(),
+        population.readings,
+        rule_ids,
+        {"case": population.case},
+    )
+    evaluated = time.perf_counter()
+    candidates = candidate_table(population, result)
+    return BatchRun(
+        population,
+        result,
+        candidates,
+        {"evaluate": evaluated - start, "candidates": time.perf_counter() - evaluated},
+    )
+
+
+def _join(parts: list[Column], n: int) -> Column:
+    out = np.full(n, "", dtype=object)
+    for part in parts:
+        out = out + part
+    return out
+
+
+def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> Column:
+    """Why each selected line is payable, in the rule's own words: its conditions (all held), the
+    caps that bound, the deductions made and the notes of the final passes."""
+    n = len(rows)
+    head = f"{spec.clause}《{spec.title}》"
+    if lines.conditions:
+        head += "；符合：" + "、".join(lines.conditions)
+    parts: list[Column] = [np.full(n, head, dtype=object)]
+    for label, bound in lines.caps.items():
+        parts.append(np.where(bound[rows], f"；封顶：{label}", "").astype(object))
+    for label, deducted in lines.adjustments.items():
+        if label in lines.caps:
+            continue
+        parts.append(np.where(deducted[rows] > 0, f"；扣减：{label}", "").astype(object))
+    if lines.notes:
+        where = {int(r): i for i, r in enumerate(rows)}
+        notes = np.full(n, "", dtype=object)
+        for r, texts in lines.notes.items():
+            if r in where:
+                notes[where[r]] = "；" + "；".join(texts)
+        parts.append(notes)
+    return _join(parts, n)
+
+
+def candidate_table(population: Population, result: Result) -> pa.Table:
+    """One row per line of a money rule whose final amount is positive."""
+    rules = result.document.rules
+    districts = _district_lookup(population)
+    pieces: list[pa.Table] = []
+    for lines in result.lines:
+        spec = rules[lines.rule_id]
+        if spec.kind not in MONEY_KINDS:
+            continue
+        final = lines.final()
+        rows = np.flatnonzero(final > 0)
+        if not len(rows):
+            continue
+        readings = "; ".join(f"{k}={v}" for k, v in sorted(lines.readings.items()))
+        beneficiary = lines.beneficiary[rows].astype(str)
+        pieces.append(
+            pa.table(
+                {
+                    "beneficiary": beneficiary,
+                    "rule": np.full(len(rows), spec.id, dtype=object),
+                    "kind": np.full(len(rows), spec.kind, dtype=object),
+                    "subject": lines.subject[rows].astype(str),
+                    "project": lines.project[rows].astype(str),
+                    "district": districts(beneficiary),
+                    "amount_fen": final[rows].astype(np.int64),
+                    "amount": decimal_array(final[rows], MONEY_TYPE),
+                    "readings": np.full(len(rows), readings, dtype=object),
+                    "reason": _reason(spec, lines, rows),
+                },
+                schema=CANDIDATE_SCHEMA,
+            )
+        )
+    if not pieces:
+        return CANDIDATE_SCHEMA.empty_table()
+    return pa.concat_tables(pieces)
+
+
+def _district_lookup(population: Population) -> Callable[[Column], pa.Array]:
+    parties = population.tables.get("parties")
+    if parties is None or "district" not in parties or "id" not in parties:
+        return lambda ids: pa.nulls(len(ids), type=pa.string())
+
+    def lookup(ids: Column) -> pa.Array:
+        rows = parties.rows_of(np.asarray(ids, dtype=object))
+        found = gather(parties["district"], rows, None)
+        return pa.array(found, type=pa.string())
+
+    return lookup
+
+
+def summary(candidates: pa.Table) -> dict[str, Any]:
+    """Count and total (fen) by rule and by district; cash, deposit quotas and investments apart."""
+    by_rule = candidates.group_by(["rule", "kind"]).aggregate(
+        [("amount_fen", "count"), ("amount_fen", "sum")]
+    )
+    by_district = (
+        candidates.filter(pc.equal(candidates["kind"], "cash"))
+        .group_by(["district"])
+        .aggregate([("amount_fen", "count"), ("amount_fen", "sum"), ("beneficiary", "count_distinct")])
+    )
+    return {
+        "by_rule": sorted(
+            (
+                {"rule": r, "kind": k, "count": c, "total_fen": t}
+                for r, k, c, t in zip(
+                    by_rule["rule"].to_pylist(),
+                    by_rule["kind"].to_pylist(),
+                    by_rule["amount_fen_count"].to_pylist(),
+                    by_rule["amount_fen_sum"].to_pylist(),
+                    strict=True,
+                )
+            ),
+            key=lambda d: str(d["rule"]),
+        ),
+        "by_district": sorted(
+            (
+                {"district": d or "（未知）", "count": c, "beneficiaries": b, "total_fen": t}
+                for d, c, t, b in zip(
+                    by_district["district"].to_pylist(),
+                    by_district["amount_fen_count"].to_pylist(),
+                    by_district["amount_fen_sum"].to_pylist(),
+                    by_district["beneficiary_count_distinct"].to_pylist(),
+                    strict=True,
+                )
+            ),
+            key=lambda d: -int(d["total_fen"]),
+        ),
+    }

@@ -1,0 +1,579 @@
+"""Load a population directory into the engine's tables, checked as pydantic would check a case.
+
+The columns built here are the ones ``duixian.engine.case.models_to_tables`` builds from models
+(money in fen, percent as ratio × 10^8, dates ``datetime64[D]``, text as object arrays), so the
+rules run on a city exactly as on one case. The work is columnar (pyarrow, numpy); pydantic is
+called only on rows already found wrong, to word their errors, and on whole tables only where a
+custom validator has no vectorised detector (``checks.DETECTORS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.feather as feather  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import yaml
+from pydantic import Field, ValidationError
+
+from duixian import rulebook
+from duixian.engine.case import CaseBase, Strict, parse, row_path, validation_errors
+from duixian.engine.document import Document
+from duixian.engine.evaluate import check_tables
+from duixian.engine.readings import Readings
+from duixian.engine.tables import Column, Table, index_of
+from duixian.errors import InputError, InputErrors
+from duixian.population import checks
+from duixian.population.schema import FieldSpec, TableSpec, describe, population_schema, re2_pattern
+
+META_FILE = "population.yaml"
+SHOWN_ERRORS = 20
+_SUFFIXES = (".parquet", ".arrow", ".feather", ".csv")
+
+
+class PopulationMeta(Strict):
+    """population.yaml."""
+
+    document: str
+    year: int
+    readings: dict[str, str] = {}
+    synthetic: bool
+    seed: int | None = None
+    entities: int | None = Field(default=None, ge=0)
+    calibration: str = ""
+    case: dict[str, Any] = {}  # case-wide fields of the document other than its lists (76号: applied_on)
+
+
+@dataclass
+class Population:
+    document: Document
+    year: int
+    readings: Readings
+    tables: dict[str, Table]
+    meta: PopulationMeta
+    case: CaseBase  # the case-wide fields, validated by the case model (its lists left empty)
+
+
+class _Errors:
+    """Collects errors; keeps the first SHOWN_ERRORS and counts them all."""
+
+    def __init__(self) -> None:
+        self.shown: list[InputError] = []
+        self.count = 0
+
+    def add(self, field: str, reason: str, count: int = 1) -> None:
+        if len(self.shown) < SHOWN_ERRORS:
+            self.shown.append(InputError(field, reason))
+        self.count += count
+
+    @property
+    def full(self) -> bool:
+        return len(self.shown) >= SHOWN_ERRORS
+
+    def raise_if_any(self) -> None:
+        if not self.count:
+            return
+        errors = list(self.shown)
+        if self.count > len(errors):
+            errors.append(
+                InputError("population", f"{self.count} errors in all; the first {len(errors)} shown")
+            )
+        raise InputErrors(errors)
+
+
+def read_meta(path: Path) -> PopulationMeta:
+    file = path / META_FILE
+    if not file.is_file():
+        raise InputError(str(file), "missing: a population directory holds population.yaml and its tables")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(META_FILE, f"not valid YAML: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise InputError(META_FILE, "a mapping of fields")
+    try:
+        return PopulationMeta.model_validate(data)
+    except ValidationError as exc:
+        raise InputErrors(
+            [InputError(f"{META_FILE}.{e.field}", e.reason) for e in validation_errors(exc).errors]
+        ) from None
+
+
+def open_population(path: Path | str) -> Population:
+    path = Path(path)
+    meta = read_meta(path)
+    documents = rulebook.documents()
+    if meta.document not in documents:
+        raise InputError(
+            f"{META_FILE}.document", f"unknown document {meta.document!r} (known: {', '.join(documents)})"
+        )
+    document = documents[meta.document]
+    assert document.case_model is not None
+    readings = rulebook.register().choose(meta.readings, field=f"{META_FILE}.readings")
+    try:
+        case = parse(document.case_model, {"year": meta.year, "readings": meta.readings, **meta.case})
+    except InputErrors as exc:
+        raise InputErrors([InputError(f"{META_FILE}.case.{e.field}", e.reason) for e in exc.errors]) from None
+    raw = read_arrow_tables(path, document)
+    tables = arrow_to_tables(document, raw)
+    check_tables(document, tables, meta.year)
+    return Population(document, meta.year, readings, tables, meta, case)
+
+
+def load_population(path: Path | str) -> tuple[Document, int, Readings, dict[str, Table]]:
+    """A population directory → (document, year, readings, tables) ready for ``evaluate``."""
+    p = open_population(path)
+    return p.document, p.year, p.readings, p.tables
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
+    """Every table file of the directory, as Arrow (absent tables are empty), still unconverted."""
+    assert document.case_model is not None
+    schema = population_schema(document.case_model)
+    errors = _Errors()
+    found: dict[str, Path] = {}
+    for file in sorted(path.iterdir()):
+        if file.name == META_FILE or file.name.startswith("."):
+            continue
+        name = file.name.removesuffix(file.suffix)
+        if file.suffix not in _SUFFIXES:
+            errors.add(file.name, f"not a table file (use {', '.join(_SUFFIXES)})")
+        elif name not in schema.tables:
+            errors.add(file.name, f"{document.id} has no list {name!r} (tables: {', '.join(schema.tables)})")
+        elif name in found:
+            errors.add(file.name, f"table {name} given twice (also {found[name].name})")
+        else:
+            found[name] = file
+    errors.raise_if_any()
+    out: dict[str, pa.Table] = {}
+    for name, spec in schema.tables.items():
+        given = found.get(name)
+        if given is None:
+            out[name] = pa.table({c: pa.array([], type=pa.string()) for c in spec.columns})
+            continue
+        file = given
+        try:
+            if file.suffix == ".parquet":
+                out[name] = pq.read_table(file)
+            elif file.suffix == ".csv":
+                out[name] = _read_csv(file)
+            else:
+                out[name] = feather.read_table(file)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(file.name, f"cannot read: {exc}") from None
+    return out
+
+
+def _read_csv(file: Path) -> pa.Table:
+    """Every column as text (empty = not given); conversion and its errors are the loader's."""
+    with file.open("rb") as handle:
+        header = handle.readline().decode("utf-8-sig").rstrip("\r\n").split(",")
+    types = {c.strip('"'): pa.string() for c in header}
+    options = pa_csv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""])
+    return pa_csv.read_csv(file, convert_options=options)
+
+
+# --- conversion -----------------------------------------------------------------------------------
+
+
+def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str, Table]:
+    """Check and convert Arrow tables (one per list of the case model) into engine tables."""
+    assert document.case_model is not None
+    schema = population_schema(document.case_model)
+    errors = _Errors()
+    conformed: dict[str, pa.Table] = {}
+    for name, spec in schema.tables.items():
+        conformed[name] = _conform(spec, raw[name], errors)
+    errors.raise_if_any()  # columns that cannot be read stop here: the checks below need them typed
+    tables: dict[str, Table] = {}
+    for name, spec in schema.tables.items():  # parents before children
+        columns = {f.name: _engine_column(f, conformed[name].column(f.name)) for f in spec.fields.values()}
+        if spec.parent is not None:
+            conformed[name], columns = _attach_to_parent(spec, conformed[name], columns, tables, errors)
+        tables[name] = Table(name, columns)
+    errors.raise_if_any()
+    for spec in schema.tables.values():
+        _check_values(spec, conformed, tables, errors)
+    errors.raise_if_any()
+    return tables
+
+
+def _conform(spec: TableSpec, table: pa.Table, errors: _Errors) -> pa.Table:
+    """Exactly the model's columns (plus ``parent`` for a child table), cast to their Arrow types."""
+    expected = spec.columns
+    for column in table.column_names:
+        if column not in expected:
+            errors.add(f"{spec.name}.{column}", f"unknown field (fields: {', '.join(expected)})")
+    arrays: list[pa.ChunkedArray] = []
+    n = table.num_rows
+    for field in spec.fields.values():
+        if field.name not in table.column_names:
+            if field.required:
+                errors.add(f"{spec.name}.{field.name}", "missing column (the field is required)")
+            arrays.append(_with_default(field, pa.chunked_array([pa.nulls(n, type=field.arrow_type)])))
+            continue
+        arrays.append(_with_default(field, _cast(spec.name, field, table.column(field.name), errors)))
+    names = list(spec.fields)
+    if spec.parent is not None:
+        if "parent" not in table.column_names:
+            errors.add(
+                f"{spec.name}.parent", f"missing column: the id of the row of {spec.parent} it belongs to"
+            )
+            arrays.append(pa.chunked_array([pa.nulls(n, type=pa.string())]))
+        else:
+            arrays.append(_cast(spec.name, _PARENT, table.column("parent"), errors))
+        names.append("parent")
+    return pa.table(arrays, names=names)
+
+
+def _with_default(field: FieldSpec, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Null means "not given", as a key left out of a case: the field's default where it has one."""
+    if field.required or field.default is None or not column.null_count:
+        return column
+    return column.fill_null(pa.scalar(field.default, type=field.arrow_type))
+
+
+_PARENT = FieldSpec("parent", "str", pa.string(), optional=False, required=True, strip=True)
+
+
+def _allowed_source(field: FieldSpec, source: pa.DataType) -> bool:
+    """Source types a column may have: its own family, or text (CSV) for everything."""
+    if pa.types.is_string(source) or pa.types.is_large_string(source) or pa.types.is_null(source):
+        return True
+    if pa.types.is_dictionary(source):
+        return _allowed_source(field, source.value_type)
+    family = {
+        "money": pa.types.is_decimal(source) or pa.types.is_integer(source),
+        "percent": pa.types.is_decimal(source) or pa.types.is_integer(source),
+        "decimal": pa.types.is_decimal(source) or pa.types.is_integer(source),
+        "bool": pa.types.is_boolean(source),
+        "date": pa.types.is_date(source) or pa.types.is_timestamp(source),
+        "int": pa.types.is_integer(source),
+        "float": pa.types.is_floating(source) or pa.types.is_integer(source),
+        "str": False,
+        "list": pa.types.is_list(source) or pa.types.is_large_list(source),
+    }
+    return bool(family[field.encoding])
+
+
+def _cast(table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors) -> pa.ChunkedArray:
+    source = column.type
+    if not _allowed_source(field, source):
+        errors.add(f"{table}.{field.name}", f"column of type {source}, expected {describe(field)}")
+        return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
+    if pa.types.is_dictionary(source):
+        column = column.cast(source.value_type)
+    if field.encoding == "list" and (
+        pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+    ):
+        # CSV: a list is written "2019;2020" (empty: no items).
+        column = _drop_empty_items(pc.split_pattern(column.fill_null(""), ";"))
+    if pa.types.is_timestamp(column.type):
+        column = _timestamps_to_dates(table, field, column, errors)
+    if field.strip and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.utf8_trim_whitespace(column)
+    if field.uscc:
+        column = pc.utf8_upper(pc.replace_substring_regex(column, r"\s+", ""))
+    if column.type == field.arrow_type:
+        return column
+    try:
+        return column.cast(field.arrow_type, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    # Find the values that cannot be read (an error path: a Python loop is fine here).
+    values = column.to_pylist()
+    bad = 0
+    for row, value in enumerate(values):
+        try:
+            pa.array([value]).cast(field.arrow_type, safe=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            bad += 1
+            if not errors.full:
+                errors.add(f"{table}[{row}].{field.name}", f"{value!r} is not {_words(field)}", count=0)
+    errors.count += max(bad, 1)
+    if not bad:
+        errors.add(f"{table}.{field.name}", f"cannot convert the column to {describe(field)}", count=0)
+    return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
+
+
+def _drop_empty_items(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """'' split on ';' gives ['']: an empty cell is an empty list."""
+    items = [[] if v == [""] else v for v in column.to_pylist()]
+    return pa.chunked_array([pa.array(items, type=pa.list_(pa.string()))])
+
+
+def _timestamps_to_dates(
+    table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors
+) -> pa.ChunkedArray:
+    """A timestamp is a date only at midnight (pydantic refuses a date with a time)."""
+    dates = column.cast(pa.date32())
+    back = dates.cast(column.type)
+    off = pc.fill_null(pc.not_equal(back, column), False)
+    for row in np.flatnonzero(off.to_numpy(zero_copy_only=False))[:SHOWN_ERRORS]:
+        errors.add(f"{table}[{int(row)}].{field.name}", "a date, not a time of day", count=0)
+    errors.count += int(pc.sum(off).as_py() or 0)
+    return dates
+
+
+def _words(field: FieldSpec) -> str:
+    return {
+        "money": "an amount in yuan with at most two decimals (decimal128(16,2))",
+        "percent": "a percent with at most six decimals (decimal128(12,6))",
+        "date": "a date (YYYY-MM-DD)",
+        "int": "an integer",
+        "bool": "true or false",
+        "decimal": f"a decimal ({field.arrow_type})",
+        "float": "a number",
+        "list": f"a list ({field.arrow_type})",
+        "str": "text",
+    }[field.encoding]
+
+
+def _unscaled(array: pa.ChunkedArray) -> np.ndarray:
+    """A decimal128 column's unscaled integers (fen for money, ratio × 10^8 for percent), -1 for null."""
+    combined = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if len(combined) == 0:
+        return np.zeros(0, dtype=np.int64)
+    data = combined.buffers()[1]
+    assert data is not None
+    words = np.frombuffer(data, dtype=np.int64).reshape(-1, 2)[
+        combined.offset : combined.offset + len(combined)
+    ]
+    out = words[:, 0].copy()  # low word: |value| < 10^16 fits int64 (two's complement, little-endian)
+    if combined.null_count:
+        out[np.asarray(combined.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = -1
+    return out
+
+
+def _nulls(array: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """1.5000000000 → 1.5, 100.00 → 100 (the value as a person would write it)."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
+
+
+def _object(values: Iterable[Any]) -> np.ndarray:
+    items = list(values)
+    col = np.empty(len(items), dtype=object)
+    col[:] = items
+    return col
+
+
+def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
+    """The column ``models_to_tables`` would build for this field (see ``duixian.engine.case._column``)."""
+    if field.encoding in ("money", "percent"):
+        return _unscaled(array)
+    if field.encoding == "bool":
+        return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    if field.encoding == "date":
+        days = np.asarray(array.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        dates = days.astype("datetime64[D]")
+        dates[_nulls(array)] = np.datetime64("NaT")
+        return dates
+    if field.encoding == "int":
+        return np.asarray(array.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if field.encoding == "str":
+        return _object(array.fill_null("").to_numpy(zero_copy_only=False))
+    if field.encoding == "decimal":
+        return _object("" if v is None else _tidy(v) for v in array.to_pylist())
+    if field.encoding == "float":
+        return _object("" if v is None else str(v) for v in array.to_pylist())
+    # A list of scalars: a tuple per row (most rows hold none).
+    combined = array.combine_chunks()
+    lengths = np.asarray(pc.list_value_length(combined).fill_null(0).to_numpy(zero_copy_only=False))
+    out = np.empty(len(combined), dtype=object)
+    out[:] = [()] * len(combined)
+    for row in np.flatnonzero(lengths):
+        out[row] = tuple(combined[int(row)].as_py())
+    return out
+
+
+def _attach_to_parent(
+    spec: TableSpec,
+    arrow: pa.Table,
+    columns: dict[str, Column],
+    tables: Mapping[str, Table],
+    errors: _Errors,
+) -> tuple[pa.Table, dict[str, Column]]:
+    """Child rows in their parents' order (as ``models_to_tables`` lists them), with parent_row and
+    row_in_parent; a parent id that names no row is an error."""
+    assert spec.parent is not None
+    parent_ids = _object(arrow.column("parent").fill_null("").to_numpy(zero_copy_only=False))
+    parent_rows = index_of(parent_ids, tables[spec.parent]["id"]).astype(np.int64)
+    missing = np.flatnonzero(parent_rows < 0)
+    for row in missing[:SHOWN_ERRORS]:
+        errors.add(f"{spec.name}[{int(row)}].parent", f"no {spec.parent} has id {parent_ids[row]!r}", count=0)
+    errors.count += len(missing)
+    order = np.argsort(parent_rows, kind="stable")
+    sorted_rows = parent_rows[order]
+    starts = np.r_[True, sorted_rows[1:] != sorted_rows[:-1]] if len(order) else np.zeros(0, dtype=bool)
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0)) if len(order) else order
+    out = {k: v[order] for k, v in columns.items()}
+    out["parent"] = parent_ids[order]
+    out["parent_row"] = sorted_rows
+    out["row_in_parent"] = (np.arange(len(order)) - first).astype(np.int64)
+    return arrow.take(pa.array(order)), out
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def _check_values(
+    spec: TableSpec, arrow: Mapping[str, pa.Table], tables: Mapping[str, Table], errors: _Errors
+) -> None:
+    """What pydantic refuses, found by columns; each bad row is then worded by pydantic itself."""
+    table = arrow[spec.name]
+    flagged: dict[int, str] = {}  # row → a field to name if pydantic, run on the row, says nothing
+    count = 0
+
+    def flag(mask: Any, field: str) -> None:
+        nonlocal count
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        count += len(rows)
+        for row in rows[: SHOWN_ERRORS * 2]:
+            flagged.setdefault(int(row), field)
+
+    for field in spec.fields.values():
+        column = table.column(field.name)
+        if field.required and not field.optional:  # null is "not given" (defaults are filled in _conform)
+            flag(_nulls(column), field.name)
+        present = ~_nulls(column)
+        if field.literal is not None:
+            allowed = pa.array([v for v in field.literal if v is not None], type=field.arrow_type)
+            flag(
+                present & ~np.asarray(pc.is_in(column, value_set=allowed).to_numpy(zero_copy_only=False)),
+                field.name,
+            )
+        for bound, beyond in (
+            ("ge", pc.less),
+            ("gt", pc.less_equal),
+            ("le", pc.greater),
+            ("lt", pc.greater_equal),
+        ):
+            limit = getattr(field, bound)
+            if limit is not None and field.encoding != "list":
+                flag(_mask(beyond(column, _limit(field, limit))), field.name)
+        if field.min_length is not None or field.max_length is not None:
+            lengths = (
+                pc.utf8_length(column) if field.encoding == "str" else pc.list_value_length(column)
+            ).fill_null(0)
+            lengths_np = np.asarray(lengths.to_numpy(zero_copy_only=False))
+            if field.min_length is not None:
+                flag(present & (lengths_np < field.min_length), field.name)
+            if field.max_length is not None:
+                flag(present & (lengths_np > field.max_length), field.name)
+        if field.pattern is not None:
+            matches = pc.match_substring_regex(column, re2_pattern(field.pattern)).fill_null(True)
+            flag(present & ~np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool), field.name)
+        if field.uscc:
+            flag(present & checks.invalid_uscc(tables[spec.name][field.name]), field.name)
+    model_path = f"{spec.model.__module__}.{spec.model.__qualname__}"
+    custom = list(spec.validators) + [name for f in spec.fields.values() for name in f.custom]
+    unchecked = []
+    for validator in custom:
+        detector = checks.DETECTORS.get((model_path, validator))
+        if detector is None:
+            unchecked.append(validator)
+            continue
+        field_name, mask = detector(tables, spec.name)
+        flag(mask, field_name)
+    if unchecked:  # no detector: pydantic judges every row (correct; slow on a city)
+        for row in range(table.num_rows):
+            if _row_errors(spec, arrow, row):
+                flagged.setdefault(row, "")
+                count += 1
+    if not count:
+        return
+    for row in sorted(flagged):
+        if errors.full:
+            break
+        words = _row_errors(spec, arrow, row)
+        for e in words or [InputError(flagged[row], "refused (as the case model would refuse it)")]:
+            # A model validator's error names the row only; the detector knows the field it concerns.
+            named = e.field if e.field and e.field != "case" else flagged[row]
+            where = f".{named}" if named else ""
+            errors.add(f"{row_path(tables, spec.name, row)}{where}", e.reason, count=0)
+    errors.count += count
+
+
+def _limit(field: FieldSpec, limit: Any) -> pa.Scalar:
+    if field.encoding in ("money", "percent", "decimal"):
+        return pa.scalar(Decimal(str(limit)))
+    if field.encoding == "float":
+        return pa.scalar(float(limit))
+    return pa.scalar(limit)
+
+
+def _mask(result: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(result.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _row_dict(spec: TableSpec, arrow: Mapping[str, pa.Table], row: int) -> dict[str, Any]:
+    """One row as the case would write it, its child lists included (for pydantic's words)."""
+    table = arrow[spec.name]
+    data = {k: v for k, v in table.slice(row, 1).to_pylist()[0].items() if k != "parent" and v is not None}
+    for field_name, child in spec.children.items():
+        rows = arrow[child.name]
+        mine = np.flatnonzero(
+            np.asarray(pc.equal(rows.column("parent"), data.get("id", "")).fill_null(False))
+        )
+        data[field_name] = [_row_dict(child, arrow, int(r)) for r in mine]
+    return data
+
+
+def _row_errors(spec: TableSpec, arrow: Mapping[str, pa.Table], row: int) -> list[InputError]:
+    try:
+        spec.model.model_validate(_row_dict(spec, arrow, row))
+    except ValidationError as exc:
+        return [e for e in validation_errors(exc).errors]
+    return []
+
+
+def tables_equal(a: Mapping[str, Table], b: Mapping[str, Table]) -> list[str]:
+    """Where two sets of engine tables differ (for tests and round trips): '' when they agree."""
+    problems = []
+    for name in sorted(set(a) | set(b)):
+        if name not in a or name not in b:
+            problems.append(f"{name}: only in one")
+            continue
+        ca, cb = a[name].columns, b[name].columns
+        if set(ca) != set(cb):
+            problems.append(f"{name}: columns {sorted(ca)} vs {sorted(cb)}")
+            continue
+        for col in ca:
+            x, y = ca[col], cb[col]
+            if x.dtype != y.dtype or len(x) != len(y):
+                problems.append(f"{name}.{col}: {x.dtype}[{len(x)}] vs {y.dtype}[{len(y)}]")
+            elif x.dtype.kind == "M":
+                if not np.array_equal(x, y, equal_nan=True):
+                    problems.append(f"{name}.{col}: dates differ")
+            elif not all(bool(p == q) for p, q in zip(x.tolist(), y.tolist(), strict=True)):
+                problems.append(f"{name}.{col}: values differ")
+    return problems
+
+
+__all__ = [
+    "META_FILE",
+    "Population",
+    "PopulationMeta",
+    "arrow_to_tables",
+    "load_population",
+    "open_population",
+    "read_arrow_tables",
+    "read_meta",
+    "tables_equal",
+]
