@@ -74,14 +74,38 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     prior = _prior_awards(ctx)
     keys = np.concatenate([ln.beneficiary.astype(str) + "\x1f" + ln.project.astype(str) for ln in cash])
     amounts = np.concatenate([ln.amount for ln in cash])
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    conflicted = ((counts[inverse] > 1) & (amounts > 0)) | np.isin(keys, [f"{b}\x1f{p}" for b, p in prior])
+    # A project is contested when two or more clauses would pay something for it (lines of amount 0
+    # compete with nothing), or when it was already rewarded elsewhere (prior awards).
+    positive = amounts > 0
+    _, inverse, counts = np.unique(keys[positive], return_inverse=True, return_counts=True)
+    conflicted = np.zeros(len(keys), dtype=bool)
+    conflicted[np.flatnonzero(positive)[counts[inverse] > 1]] = True
+    conflicted |= np.isin(keys, [f"{b}\x1f{p}" for b, p in prior])
     beneficiaries = np.concatenate([ln.beneficiary.astype(str) for ln in cash])
-    sequential = set(beneficiaries[conflicted].tolist())
+    sequential = np.unique(beneficiaries[conflicted])
+    caps = {id(ln): _caps(ctx, ln) for ln in cash if DOC.rules[ln.rule_id].aggregate_cap is not None}
     for ln in cash:
-        _cap_vectorised(ctx, ln, ~np.isin(ln.beneficiary.astype(str), list(sequential)))
-    for beneficiary in sorted(sequential):
-        _settle_beneficiary(ctx, cash, beneficiary, prior)
+        _cap_vectorised(ln, ~np.isin(ln.beneficiary.astype(str), sequential), caps.get(id(ln)))
+    for beneficiary, rows in _rows_by_beneficiary(cash, sequential).items():
+        _settle_beneficiary(beneficiary, rows, caps, prior)
+
+
+def _rows_by_beneficiary(
+    cash: list[Lines], beneficiaries: np.ndarray
+) -> dict[str, list[tuple[Lines, np.ndarray]]]:
+    """For each beneficiary settled one by one: its rows in each rule's lines, grouped once (not by a
+    scan of every line per beneficiary, which would grow with the square of the population)."""
+    out: dict[str, list[tuple[Lines, np.ndarray]]] = defaultdict(list)
+    for ln in cash:
+        names = ln.beneficiary.astype(str)
+        rows = np.flatnonzero(np.isin(names, beneficiaries))
+        if not len(rows):
+            continue
+        rows = rows[np.argsort(names[rows], kind="stable")]
+        groups, starts = np.unique(names[rows], return_index=True)
+        for name, chunk in zip(groups, np.split(rows, starts[1:]), strict=True):
+            out[str(name)].append((ln, chunk))
+    return dict(sorted(out.items()))
 
 
 def _cap_label(ln: Lines) -> str:
@@ -100,11 +124,10 @@ def _caps(ctx: Context, ln: Lines) -> np.ndarray:
     return caps
 
 
-def _cap_vectorised(ctx: Context, ln: Lines, rows: np.ndarray) -> None:
-    if DOC.rules[ln.rule_id].aggregate_cap is None or not rows.any():
+def _cap_vectorised(ln: Lines, rows: np.ndarray, caps: np.ndarray | None) -> None:
+    if caps is None or not rows.any():
         return
     assert ln.payable is not None
-    caps = _caps(ctx, ln)
     allowed, cut = cumulative_cap(ln.beneficiary[rows], ln.payable[rows], caps[rows])
     label = _cap_label(ln)
     ln.adjustments[label][rows] = ln.payable[rows] - allowed
@@ -113,20 +136,17 @@ def _cap_vectorised(ctx: Context, ln: Lines, rows: np.ndarray) -> None:
 
 
 def _settle_beneficiary(
-    ctx: Context,
-    cash: list[Lines],
     beneficiary: str,
+    rows: list[tuple[Lines, np.ndarray]],
+    caps: dict[int, np.ndarray],
     prior: dict[tuple[str, str], list[tuple[str, int, bool]]],
 ) -> None:
     remaining: dict[str, int] = {}
-    for ln in cash:
-        if DOC.rules[ln.rule_id].aggregate_cap is not None:
-            mine = np.flatnonzero(ln.beneficiary.astype(str) == beneficiary)
-            if len(mine):
-                remaining[ln.rule_id] = int(_caps(ctx, ln)[mine[0]])
     projects: dict[str, list[tuple[Lines, int]]] = defaultdict(list)
-    for ln in cash:
-        for r in np.flatnonzero(ln.beneficiary.astype(str) == beneficiary):
+    for ln, mine in rows:
+        if id(ln) in caps:
+            remaining[ln.rule_id] = int(caps[id(ln)][mine[0]])
+        for r in mine:
             projects[str(ln.project[r])].append((ln, int(r)))
     for project, members in projects.items():
         _settle_project(beneficiary, project, members, remaining, prior.get((beneficiary, project), []))
