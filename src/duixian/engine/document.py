@@ -75,13 +75,23 @@ class Document:
         aggregate_cap: str | None = None,
         population: bool = False,
         verdict: tuple[str, str] = ("符合", "不符合"),
+        lines_from: str | None = None,
     ) -> Callable[[Formula], Formula]:
         """Register the decorated function as the formula of rule ``<document>.<id>``."""
 
         def register(formula: Formula) -> Formula:
             self.add(
                 RuleSpec(
-                    f"{self.id}.{id}", title, clause, quote, kind, formula, aggregate_cap, population, verdict
+                    f"{self.id}.{id}",
+                    title,
+                    clause,
+                    quote,
+                    kind,
+                    formula,
+                    aggregate_cap,
+                    population,
+                    verdict,
+                    lines_from,
                 )
             )
             return formula

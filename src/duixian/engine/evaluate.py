@@ -108,7 +108,12 @@ def evaluate(
     readings: Readings,
     rule_ids: Iterable[str] | None = None,
     extras: dict[str, Any] | None = None,
+    skip_empty: bool = True,
 ) -> Result:
+    """Every rule of the document (or those named) over the tables, then the document's final passes.
+
+    ``skip_empty=False`` evaluates even rules whose ``lines_from`` table is empty (tests use it to
+    show that skipping them changes nothing)."""
     ctx = Context(
         year=year,
         tables=tables,
@@ -122,9 +127,12 @@ def evaluate(
     for spec in document.rules.values():
         if spec.formula is None or (wanted is not None and spec.id not in wanted):
             continue
+        if skip_empty and spec.lines_from is not None and len(tables[spec.lines_from]) == 0:
+            result.lines.append(Lines.empty(spec.id))
+            continue
         ctx.start_rule()
         lines = spec.formula(ctx)
-        if document.scope is not None and spec.kind == "cash":
+        if document.scope is not None and spec.kind == "cash" and len(lines):
             for label, passed in document.scope(ctx, lines, spec).items():
                 lines.conditions[label] = passed
             lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)

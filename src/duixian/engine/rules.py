@@ -85,6 +85,11 @@ class Lines:
             ok &= passed
         return ok
 
+    @classmethod
+    def empty(cls, rule_id: str) -> Lines:
+        none = np.empty(0, dtype=object)
+        return cls(rule_id, none, none, none, np.empty(0, dtype=np.int64))
+
     def final(self) -> IntArray:
         return self.payable if self.payable is not None else self.amount
 
@@ -199,6 +204,10 @@ class RuleSpec:
     population: bool = False
     # What a condition or indicator line says when it holds / does not (e.g. 禁止使用 / 不在禁止之列).
     verdict: tuple[str, str] = ("符合", "不符合")
+    # The table whose rows the lines are (c1: one line per loan). When it is empty the rule has no
+    # lines and is not evaluated at all: a single case touches few tables, and most rules cost time
+    # even on empty columns.
+    lines_from: str | None = None
 
     @property
     def document_id(self) -> str:

@@ -21,6 +21,7 @@ DAY_BASIS = {"actual_360": 360, "actual_365": 365}
 
 @DOC.rule(
     "c1",
+    lines_from="loans",
     title="科创型成长型企业贷款补助",
     clause="附件第一条",
     quote=(

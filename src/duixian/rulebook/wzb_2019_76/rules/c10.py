@@ -62,6 +62,7 @@ def _all(conditions: dict[str, BoolArray]) -> BoolArray:
 
 @DOC.rule(
     "c10a",
+    lines_from="loss_claims",
     title="政府性融资担保机构代偿损失风险补偿",
     clause=ARTICLE,
     quote=(
@@ -84,6 +85,7 @@ def guarantor_loss(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c10b",
+    lines_from="loss_claims",
     title="银担分险银行贷款本金损失风险补偿",
     clause=ARTICLE,
     quote="银担分险合作的银行业金融机构可享受实际承担的单笔贷款本金损失10%、不超过60万元的风险补偿。",
@@ -103,6 +105,7 @@ def risk_sharing_bank_loss(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c10c",
+    lines_from="loss_claims",
     title="首贷业务损失风险补偿",
     clause=ARTICLE,
     quote="首贷业务可享受30%的风险补偿。",

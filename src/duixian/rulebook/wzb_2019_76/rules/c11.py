@@ -23,6 +23,7 @@ P = "wzb-2019-76."
 
 @DOC.rule(
     "c11",
+    lines_from="guarantor_months",
     title="政府性融资担保机构资本金补充激励",
     clause="附件第十一条",
     quote=(

@@ -35,6 +35,7 @@ INDICATOR_NAMES = {
 
 @DOC.rule(
     "c2",
+    lines_from="bank_leaders",
     title="银行机构领导班子成员考评奖励",
     clause="附件第二条",
     quote=(

@@ -25,6 +25,7 @@ P = "wzb-2019-76."
 
 @DOC.rule(
     "c3a",
+    lines_from="guarantor_months",
     title="融资担保机构扩大小微、三农担保规模奖励",
     clause=ARTICLE,
     quote=(
@@ -72,6 +73,7 @@ def guarantee_scale(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c3b",
+    lines_from="guarantor_months",
     title="融资担保机构服务民营高成长型、领军企业奖励",
     clause=ARTICLE,
     quote=(

@@ -45,6 +45,7 @@ def _loan_lines(ctx: Context, rule: str, project: str, amount_column: str, amoun
 
 @DOC.rule(
     "c4a",
+    lines_from="loans",
     title="知识产权质押贷款利息补助",
     clause=ARTICLE,
     quote=(
@@ -59,6 +60,7 @@ def ip_pledge_interest(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c4b",
+    lines_from="loans",
     title="知识产权质押贷款中介评估费补贴",
     clause=ARTICLE,
     quote="民营企业在知识产权质押贷款过程中产生的中介评估费用享受90%市级财政补贴。",
@@ -69,6 +71,7 @@ def ip_valuation_fee(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c4c",
+    lines_from="loss_claims",
     title="知识产权质押贷款损失风险补偿",
     clause=ARTICLE,
     quote=(

@@ -26,6 +26,7 @@ def _supported_enterprise(ctx: Context) -> tuple[str, BoolArray]:
 
 @DOC.rule(
     "c5a",
+    lines_from="securitisations",
     title="技术产权证券化融资利息补助",
     clause=ARTICLE,
     quote=(
@@ -56,6 +57,7 @@ def securitisation_interest(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c5b",
+    lines_from="securitisations",
     title="技术产权证券化发行中介服务费用补贴",
     clause=ARTICLE,
     quote=(
@@ -92,6 +94,7 @@ def securitisation_issuer_fees(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c5c",
+    lines_from="loss_claims",
     title="技术产权证券化损失风险补偿",
     clause=ARTICLE,
     quote=(

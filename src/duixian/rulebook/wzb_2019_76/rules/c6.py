@@ -21,6 +21,7 @@ P = "wzb-2019-76."
 
 @DOC.rule(
     "c6a",
+    lines_from="bond_issues.lead_underwriters",
     title="民营企业债券主承销奖励",
     clause=ARTICLE,
     quote=(
@@ -71,6 +72,7 @@ def lead_underwriting(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c6b",
+    lines_from="bond_issues",
     title="民营企业债券评级费用补贴",
     clause=ARTICLE,
     quote=(

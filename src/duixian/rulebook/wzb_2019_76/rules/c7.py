@@ -14,6 +14,7 @@ P = "wzb-2019-76."
 
 @DOC.rule(
     "c7",
+    lines_from="loss_claims",
     title="农民资产授托代管贷款损失补偿",
     clause="附件第七条",
     quote=(

@@ -68,7 +68,7 @@ QUOTE_GOV = (
 )
 
 
-@DOC.rule("c8a", title="政府性融资担保费补助", clause=ARTICLE, quote=QUOTE_GOV)
+@DOC.rule("c8a", title="政府性融资担保费补助", clause=ARTICLE, quote=QUOTE_GOV, lines_from="guarantees")
 def government_guarantee_fee(ctx: Context) -> Lines:
     g = ctx.table("guarantees")
     government, _, small_micro = _guarantee_facts(ctx)
@@ -90,6 +90,7 @@ def government_guarantee_fee(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c8b",
+    lines_from="guarantees",
     title="非政府性融资担保费补助",
     clause=ARTICLE,
     quote="非政府性融资担保机构提供融资担保业务且担保费率不超过2%的，企业可享受实际担保费15%的市级财政补助",
@@ -113,6 +114,7 @@ def private_guarantee_fee(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c8c",
+    lines_from="guarantees",
     title="企业首次融资担保费补助",
     clause=ARTICLE,
     quote="企业首次融资担保的，可享受30%市级财政补助，单笔补助不超过30万元。",
@@ -131,6 +133,7 @@ def first_guarantee_fee(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c8d",
+    lines_from="insurance_policies",
     title="小额贷款保证保险费补助",
     clause=ARTICLE,
     quote=(
@@ -166,6 +169,7 @@ def loan_insurance_premium(ctx: Context) -> Lines:
 
 @DOC.rule(
     "c8e",
+    lines_from="guarantees",
     title="中国清洁发展机制基金贷款担保费全额补贴",
     clause=ARTICLE,
     quote="企业获得中国清洁发展机制基金贷款支持，可按承担的担保费享受全额财政补贴。",

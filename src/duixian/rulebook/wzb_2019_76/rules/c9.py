@@ -28,6 +28,7 @@ INDICATOR_NAMES = {
 
 @DOC.rule(
     "c9",
+    lines_from="deposit_assessments",
     title="财政性存款竞争性存放定额配套",
     clause="附件第九条",
     quote=(
