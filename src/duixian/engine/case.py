@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -132,12 +134,11 @@ def _base_type(annotation: Any) -> Any:
             return annotation
 
 
-def _column(values: list[Any], annotation: Any, marker: str) -> Column:
+def _column(values: list[Any], base: Any, marker: str) -> Column:
     if marker == "money":
         return np.asarray([-1 if v is None else yuan_to_fen(v) for v in values], dtype=np.int64)
     if marker == "percent":
         return np.asarray([-1 if v is None else percent_to_scaled(v) for v in values], dtype=np.int64)
-    base = _base_type(annotation)
     if base is bool:
         return np.asarray([bool(v) for v in values], dtype=bool)
     if base is dt.date:
@@ -166,43 +167,71 @@ def row_path(tables: Mapping[str, Table], name: str, row: int) -> str:
     return f"{row_path(tables, parent, int(table['parent_row'][row]))}.{field}[{int(table['row_in_parent'][row])}]"
 
 
+@dataclass(frozen=True)
+class _FieldKind:
+    """How one field of an input model becomes a column (read once per model, not per case)."""
+
+    name: str
+    child: type[BaseModel] | None  # a nested list of models: a child table
+    scalar_list: bool  # a list of scalars: an object column of tuples
+    base: Any  # the scalar type under Annotated/Optional
+    marker: str  # "money", "percent" or ""
+
+
+@cache
+def _field_kinds(model: type[BaseModel]) -> tuple[_FieldKind, ...]:
+    return tuple(
+        _FieldKind(
+            name,
+            _list_item_model(info.annotation),
+            get_origin(info.annotation) is list,
+            _base_type(info.annotation),
+            _marker(info.annotation, info.metadata),
+        )
+        for name, info in model.model_fields.items()
+    )
+
+
 def models_to_tables(
     name: str, model: type[BaseModel], rows: list[BaseModel], parent: str | None = None
 ) -> dict[str, Table]:
     """Turn a list of models into a table; nested model lists become child tables."""
     tables: dict[str, Table] = {}
     columns: dict[str, Column] = {}
-    for field_name, info in model.model_fields.items():
-        child = _list_item_model(info.annotation)
-        values = [getattr(r, field_name) for r in rows]
-        if child is not None:
-            child_rows: list[BaseModel] = []
-            parents: list[str] = []
-            parent_rows: list[
-                int
-            ] = []  # where each child row came from, so errors name pilots[1].land_sales[0]
-            rows_in_parent: list[int] = []
-            for position, (r, items) in enumerate(zip(rows, values, strict=True)):
-                child_rows.extend(items)
-                parents.extend([r.id] * len(items))  # type: ignore[attr-defined]
-                parent_rows.extend([position] * len(items))
-                rows_in_parent.extend(range(len(items)))
-            child_name = f"{name}.{field_name}"
-            sub = models_to_tables(child_name, child, child_rows, parent=name)
-            sub[child_name].columns["parent"] = np.asarray(parents, dtype=object)
-            sub[child_name].columns["parent_row"] = np.asarray(parent_rows, dtype=np.int64)
-            sub[child_name].columns["row_in_parent"] = np.asarray(rows_in_parent, dtype=np.int64)
-            tables.update(sub)
-            continue
-        if get_origin(info.annotation) is list:  # list of scalars: keep as object column of tuples
+    for kind in _field_kinds(model):
+        values = [getattr(r, kind.name) for r in rows]
+        if kind.child is not None:
+            tables.update(_child_tables(f"{name}.{kind.name}", kind.child, rows, values, name))
+        elif kind.scalar_list:  # list of scalars: keep as object column of tuples
             col = np.empty(len(values), dtype=object)
             col[:] = [tuple(v) for v in values]
-            columns[field_name] = col
-            continue
-        try:
-            columns[field_name] = _column(values, info.annotation, _marker(info.annotation, info.metadata))
-        except OverflowError:  # an integer beyond int64: no count or amount of the gazette is that large
-            row = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) >= 2**63)
-            raise InputError(f"{name}[{row}].{field_name}", f"{values[row]} is too large") from None
+            columns[kind.name] = col
+        else:
+            try:
+                columns[kind.name] = _column(values, kind.base, kind.marker)
+            except OverflowError:  # beyond int64: no count or amount of the gazette is that large
+                row = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) >= 2**63)
+                raise InputError(f"{name}[{row}].{kind.name}", f"{values[row]} is too large") from None
     tables[name] = Table(name, columns)
     return tables
+
+
+def _child_tables(
+    child_name: str, child: type[BaseModel], rows: list[BaseModel], values: list[Any], parent: str
+) -> dict[str, Table]:
+    """A nested list (a party's qualifications) as a table with its parent's id and, so that errors
+    can name pilots[1].land_sales[0], the parent's row and the row's place in the parent's list."""
+    child_rows: list[BaseModel] = []
+    parents: list[str] = []
+    parent_rows: list[int] = []
+    rows_in_parent: list[int] = []
+    for position, (r, items) in enumerate(zip(rows, values, strict=True)):
+        child_rows.extend(items)
+        parents.extend([r.id] * len(items))  # type: ignore[attr-defined]
+        parent_rows.extend([position] * len(items))
+        rows_in_parent.extend(range(len(items)))
+    sub = models_to_tables(child_name, child, child_rows, parent=parent)
+    sub[child_name].columns["parent"] = np.asarray(parents, dtype=object)
+    sub[child_name].columns["parent_row"] = np.asarray(parent_rows, dtype=np.int64)
+    sub[child_name].columns["row_in_parent"] = np.asarray(rows_in_parent, dtype=np.int64)
+    return sub

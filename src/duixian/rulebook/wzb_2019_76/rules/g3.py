@@ -60,7 +60,7 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     is what it could still pay within that clause's remaining cap after prior awards are deducted;
     the highest is paid, and the clauses not chosen consume none of their caps.
     """
-    cash = [ln for ln in all_lines if DOC.rules[ln.rule_id].kind == "cash"]
+    cash = [ln for ln in all_lines if DOC.rules[ln.rule_id].kind == "cash" and len(ln)]
     for ln in cash:
         for switch in ("wzb-2019-76.g3.compare_stage", "wzb-2019-76.rounding"):
             ln.readings[switch] = ctx.reading(switch)
