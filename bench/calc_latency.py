@@ -1,10 +1,15 @@
 """Single-case latency: `calculate_case` + full explanation, in-process, and `duixian calc` as a command.
 
-Prints the median of repeated runs. Run: .venv/bin/python bench/calc_latency.py [CASE ...]
+Prints, per case, the median of repeated runs. Without arguments: one example of every document
+under examples/ (the first, by file name, of each document folder), so every document's latency
+is shown; ``--all`` takes every example. Run:
+
+    .venv/bin/python bench/calc_latency.py [--all] [--repeat 200] [--cli-repeat 7] [CASE ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -34,17 +39,37 @@ def _explained(data: Mapping[str, Any]) -> list[str]:
     return [to_text(i) for i in explain(calculate_case(data))]
 
 
+def example_cases(every: bool) -> list[Path]:
+    """Examples that are cases (they name a ``document``), one per document unless ``every``."""
+    chosen = []
+    for folder in sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir()):
+        cases = [p for p in sorted(folder.glob("*.yaml")) if "document" in read_document(p)]
+        chosen.extend(cases if every else cases[:1])
+    return chosen
+
+
 def main() -> None:
-    cases = [Path(a) for a in sys.argv[1:]] or sorted((ROOT / "examples" / "wzb-2019-76").glob("*.yaml"))
-    print(f"{'case':48} {'calc ms':>9} {'calc+explain ms':>16} {'CLI wall ms':>12}")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("cases", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="every example, not one per document")
+    parser.add_argument("--repeat", type=int, default=200, help="in-process runs per case")
+    parser.add_argument("--cli-repeat", type=int, default=7, help="`duixian calc` runs per case (0: skip)")
+    args = parser.parse_args()
+    cases = args.cases or example_cases(args.all)
+    print(f"median of {args.repeat} in-process runs, {args.cli_repeat} CLI runs")
+    print(f"{'document':16} {'case':40} {'calc ms':>9} {'calc+explain ms':>16} {'CLI wall ms':>12}")
     for case in cases:
         data = read_document(case)
         calculate_case(data)  # warm caches: parameters, register
-        calc = median_ms(partial(calculate_case, data), 200)
-        full = median_ms(partial(_explained, data), 200)
-        command = [sys.executable, "-m", "duixian", "calc", str(case)]
-        cli = median_ms(partial(subprocess.run, command, check=True, capture_output=True), 7)
-        print(f"{case.name:48} {calc:9.3f} {full:16.3f} {cli:12.1f}")
+        calc = median_ms(partial(calculate_case, data), args.repeat)
+        full = median_ms(partial(_explained, data), args.repeat)
+        cli = float("nan")
+        if args.cli_repeat:
+            command = [sys.executable, "-m", "duixian", "calc", str(case)]
+            cli = median_ms(
+                partial(subprocess.run, command, check=True, capture_output=True), args.cli_repeat
+            )
+        print(f"{data['document']:16} {case.name:40} {calc:9.3f} {full:16.3f} {cli:12.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from duixian import rulebook
 from duixian.calculator import calculate_case
-from duixian.cli import machinery, population, targets
+from duixian.cli import machinery, population, reform, targets
 from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import explain, to_text
@@ -134,6 +134,7 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(machinery.app, name="machinery")
 app.add_typer(population.app, name="population")
 app.command("batch")(population.batch)
+app.command("reform")(reform.reform)
 
 
 def main() -> None:  # pragma: no cover
