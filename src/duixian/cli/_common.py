@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from duixian.errors import InputError, InputErrors
 
@@ -34,3 +35,15 @@ def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
         raise typer.Exit(2)
 
     return wrapper
+
+
+def progress_bar() -> Progress:
+    """The progress bar of long jobs (batch, reform): on stderr, gone when done."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )

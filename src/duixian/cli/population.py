@@ -17,11 +17,10 @@ from typing import Annotated, Any
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import typer
 import yaml
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from duixian import rulebook
-from duixian.cli._common import err, out, user_errors
+from duixian.cli._common import out, progress_bar, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.money import format_fen
 from duixian.errors import InputError
@@ -82,14 +81,7 @@ def batch(
         unknown = [r for r in rule if r not in document.rules]
         if unknown:
             raise InputError("rule", f"not rules of {document.id}: {', '.join(unknown)}")
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("规则", total=batch_run.steps_total(document, rule))
 
         def advance(step: str) -> None:

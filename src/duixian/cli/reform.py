@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from duixian.cli._common import err, out, user_errors
+from duixian.cli._common import out, progress_bar, user_errors
 from duixian.engine.money import format_fen
 from duixian.population import batch as batch_run
 from duixian.population.load import open_population
@@ -50,14 +49,7 @@ def reform(
     pop = open_population(population)
     loaded = time.perf_counter() - t0
     steps = batch_run.steps_total(pop.document)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with progress_bar() as progress:
         tasks = {run: progress.add_task(words, total=steps) for run, words in RUN_WORDS.items()}
 
         def advance(run: str, step: str) -> None:
