@@ -84,6 +84,7 @@ def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
     counterparty passes those checks.
     """
     per_party = _per_party(ctx)
+    ctx.reading("wzb-2019-76.g1.institution_scope")  # used by every line's checks, cached or not
     rows = _parties.rows(ctx, _beneficiary_parties(ctx, lines.beneficiary))
     checks = {
         label: np.asarray(gather(passed, rows, False), dtype=bool)
