@@ -50,8 +50,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
-import yaml
-from pydantic import ValidationError
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -70,11 +68,11 @@ from duixian.distributed.partition import (
     wide_name,
 )
 from duixian.distributed.plan import BROADCAST, ENTERPRISE, INSTITUTION, Plan, plan_for
-from duixian.engine.case import parse, validation_errors
+from duixian.engine.case import parse
 from duixian.engine.document import Document
 from duixian.errors import InputError, InputErrors
 from duixian.population.batch import CANDIDATE_SCHEMA
-from duixian.population.load import META_FILE, SHOWN_ERRORS, PopulationMeta
+from duixian.population.load import META_FILE, SHOWN_ERRORS, PopulationMeta, parse_meta
 from duixian.population.schema import TableSpec, population_schema
 
 OTHER_TABLE_FILES = (".csv", ".arrow", ".feather")
@@ -134,19 +132,7 @@ def _listing(spark: SparkSession, path: str) -> list[str]:
 
 def _meta(spark: SparkSession, path: str) -> PopulationMeta:
     row = spark.read.text(f"{path}/{META_FILE}", wholetext=True).first()
-    text = "" if row is None else str(row[0])
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(META_FILE, f"not valid YAML: {exc}") from None
-    if not isinstance(data, Mapping):
-        raise InputError(META_FILE, "a mapping of fields")
-    try:
-        return PopulationMeta.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors(
-            [InputError(f"{META_FILE}.{e.field}", e.reason) for e in validation_errors(exc).errors]
-        ) from None
+    return parse_meta("" if row is None else str(row[0]))
 
 
 def _with_row(frame: DataFrame) -> DataFrame:

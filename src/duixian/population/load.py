@@ -93,8 +93,13 @@ def read_meta(path: Path) -> PopulationMeta:
     file = path / META_FILE
     if not file.is_file():
         raise InputError(str(file), "missing: a population directory holds population.yaml and its tables")
+    return parse_meta(file.read_text(encoding="utf-8"))
+
+
+def parse_meta(text: str) -> PopulationMeta:
+    """population.yaml's text, validated; errors name ``population.yaml.<field>``."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(META_FILE, f"not valid YAML: {exc}") from None
     if not isinstance(data, Mapping):
