@@ -14,7 +14,7 @@ from duixian.engine.document import Document
 from duixian.engine.parameters import ParameterSet
 from duixian.engine.readings import Readings, Register
 from duixian.engine.rules import Context, Lines
-from duixian.engine.tables import Table, index_of
+from duixian.engine.tables import Table
 from duixian.errors import InputError, InputErrors
 
 
@@ -45,26 +45,13 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
             )
         )
     for name, table in tables.items():
-        if "id" not in table:
-            continue
-        # Ids are unique in a table, or, for a nested list (a pilot's land sales), within its parent.
-        scope = table["parent_row"] if "parent_row" in table else np.zeros(len(table["id"]), dtype=np.int64)
-        seen: dict[tuple[int, str], int] = {}
-        for position, (owner, key) in enumerate(zip(scope, table["id"], strict=True)):
-            earlier = seen.setdefault((int(owner), str(key)), position)
-            if earlier != position:
-                also = row_path(tables, name, earlier)
-                errors.append(
-                    InputError(
-                        f"{row_path(tables, name, position)}.id", f"duplicate id {key!r} (also {also})"
-                    )
-                )
+        if "id" in table:
+            errors += _duplicate_ids(tables, name)
     for ref, target in document.references.items():
         table_name, column = ref.rsplit(".", 1)
-        table = tables[table_name]
-        keys = table[column]
-        present = keys != ""
-        missing = present & (index_of(keys, tables[target]["id"]) < 0)
+        keys = tables[table_name][column]
+        # Through the target's own index, so the rules' later lookups of this column are answered.
+        missing = (keys != "") & (tables[target].rows_of(keys) < 0)
         for row in np.flatnonzero(missing):
             errors.append(
                 InputError(
@@ -84,6 +71,28 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
             )
     if errors:
         raise InputErrors(errors)
+
+
+def _duplicate_ids(tables: Mapping[str, Table], name: str) -> list[InputError]:
+    """Ids are unique in a table, or, for a nested list (a pilot's land sales), within its parent."""
+    table = tables[name]
+    ids = table["id"].tolist()
+    owners = table["parent_row"].tolist() if "parent_row" in table else None
+    keys = ids if owners is None else list(zip(owners, ids, strict=True))
+    if len(set(keys)) == len(keys):  # the common case, at C speed
+        return []
+    errors: list[InputError] = []
+    seen: dict[object, int] = {}
+    for position, key in enumerate(keys):
+        earlier = seen.setdefault(key, position)
+        if earlier != position:
+            also = row_path(tables, name, earlier)
+            errors.append(
+                InputError(
+                    f"{row_path(tables, name, position)}.id", f"duplicate id {ids[position]!r} (also {also})"
+                )
+            )
+    return errors
 
 
 def case_tables(document: Document, data: Mapping[str, Any]) -> tuple[Any, dict[str, Table]]:

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percen
 # procedure, a site size); indicator: a target tracked by year; timing and definition: no lines.
 RuleKind = Literal["cash", "deposit", "investment", "condition", "indicator", "timing", "definition"]
 MONEY_KINDS: tuple[RuleKind, ...] = ("cash", "deposit", "investment")
+T = TypeVar("T")
 
 
 @dataclass
@@ -111,6 +112,9 @@ class Context:
     _used_params: dict[str, DatedValue] = field(default_factory=dict)
     _used_row_params: dict[str, RowParameter] = field(default_factory=dict)
     _used_readings: dict[str, str] = field(default_factory=dict)
+    _once: dict[str, tuple[Any, dict[str, DatedValue], dict[str, RowParameter], dict[str, str]]] = field(
+        default_factory=dict
+    )
 
     @property
     def year_start(self) -> dt.date:
@@ -174,6 +178,25 @@ class Context:
         option = self.readings[switch]
         self._used_readings[switch] = option
         return option
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """A fact several rules ask (each party's size class), computed once per evaluation.
+
+        Every rule that asks still records the parameters and readings the fact was computed from,
+        as if it had computed it itself."""
+        if key not in self._once:
+            outer = self._used_params, self._used_row_params, self._used_readings
+            self._used_params, self._used_row_params, self._used_readings = {}, {}, {}
+            try:
+                value = compute()
+                self._once[key] = (value, self._used_params, self._used_row_params, self._used_readings)
+            finally:
+                self._used_params, self._used_row_params, self._used_readings = outer
+        value, params, row_params, readings = self._once[key]
+        self._used_params.update(params)
+        self._used_row_params.update(row_params)
+        self._used_readings.update(readings)
+        return value
 
     def start_rule(self) -> None:
         self._used_params, self._used_row_params, self._used_readings = {}, {}, {}
@@ -244,4 +267,5 @@ def make_lines(
 
 def prefixed(prefix: str, ids: Column) -> Column:
     """'loan' + ['L1','L2'] → ['loan:L1', 'loan:L2'] (subject and project keys)."""
-    return np.asarray([f"{prefix}:{i}" for i in ids], dtype=object)
+    keys: Column = np.add(f"{prefix}:", np.asarray(ids, dtype=object))  # str + str per element, in C
+    return keys

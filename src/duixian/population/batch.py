@@ -25,7 +25,7 @@ from duixian import rulebook
 from duixian.engine.document import Document
 from duixian.engine.evaluate import Result, evaluate
 from duixian.engine.rules import MONEY_KINDS, Context, Formula, Lines, RuleSpec
-from duixian.engine.tables import Column, gather
+from duixian.engine.tables import Column, constant, gather
 from duixian.population.load import Population
 from duixian.population.schema import MONEY_TYPE, decimal_array
 
@@ -166,14 +166,14 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
             pa.table(
                 {
                     "beneficiary": beneficiary,
-                    "rule": np.full(len(rows), spec.id, dtype=object),
-                    "kind": np.full(len(rows), spec.kind, dtype=object),
+                    "rule": constant(len(rows), spec.id),
+                    "kind": constant(len(rows), spec.kind),
                     "subject": lines.subject[rows].astype(str),
                     "project": lines.project[rows].astype(str),
                     "district": districts(beneficiary),
                     "amount_fen": final[rows].astype(np.int64),
                     "amount": decimal_array(final[rows], MONEY_TYPE),
-                    "readings": np.full(len(rows), readings, dtype=object),
+                    "readings": constant(len(rows), readings),
                     "reason": _reason(spec, lines, rows),
                 },
                 schema=CANDIDATE_SCHEMA,

@@ -29,7 +29,7 @@ from duixian.engine.case import CaseBase, Strict, parse, row_path, validation_er
 from duixian.engine.document import Document
 from duixian.engine.evaluate import check_tables
 from duixian.engine.readings import Readings
-from duixian.engine.tables import Column, Table, index_of
+from duixian.engine.tables import Column, Table
 from duixian.errors import InputError, InputErrors
 from duixian.population import checks
 from duixian.population.schema import FieldSpec, TableSpec, describe, population_schema, re2_pattern
@@ -418,7 +418,7 @@ def _attach_to_parent(
     row_in_parent; a parent id that names no row is an error."""
     assert spec.parent is not None
     parent_ids = _object(arrow.column("parent").fill_null("").to_numpy(zero_copy_only=False))
-    parent_rows = index_of(parent_ids, tables[spec.parent]["id"]).astype(np.int64)
+    parent_rows = tables[spec.parent].rows_of(parent_ids).astype(np.int64)
     missing = np.flatnonzero(parent_rows < 0)
     for row in missing[:SHOWN_ERRORS]:
         errors.add(f"{spec.name}[{int(row)}].parent", f"no {spec.parent} has id {parent_ids[row]!r}", count=0)

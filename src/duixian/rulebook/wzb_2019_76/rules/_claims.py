@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from duixian.engine.money import IntArray, apply_rate, cap
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
-from duixian.engine.tables import BoolArray, Column, Table, gather, index_of
+from duixian.engine.tables import BoolArray, Column, Table, constant, gather
 from duixian.rulebook.wzb_2019_76.rules import _local
 
 P = "wzb-2019-76."
@@ -34,7 +34,7 @@ def loss_project(claims: Table) -> Column:
 def loan_rows(ctx: Context) -> npt.NDArray[np.intp]:
     """Row in ``loans`` of each claim's loan; -1 where the claim names none."""
     claims = ctx.table("loss_claims")
-    return index_of(claims["loan"], ctx.table("loans")["id"])
+    return ctx.table("loans").rows_of(claims["loan"])
 
 
 def loan_named(ctx: Context) -> BoolArray:
@@ -73,7 +73,7 @@ def loss_lines(
     claims = ctx.table("loss_claims")
     n = len(claims)
     computed = apply_rate(claims["principal_loss"], rate)
-    shares = np.full(n, _local.percent(rate), dtype=object)
+    shares = constant(n, _local.percent(rate))
     steps = {
         "kind": Step("损失类型", claims["kind"], "text"),
         "confirmed_on": Step("损失确认日", claims["confirmed_on"], "date"),

@@ -48,6 +48,10 @@ def private(ctx: Context) -> BoolArray:
 
 def small_micro(ctx: Context) -> BoolArray:
     """g4: 小微企业 — small or micro under 300号, or an individual business or small/micro owner."""
+    return ctx.once("g4.small_micro", lambda: _small_micro(ctx))
+
+
+def _small_micro(ctx: Context) -> BoolArray:
     p = ctx.table("parties")
     sizes = size_classes(ctx)
     forms = p["legal_form"]
@@ -77,10 +81,11 @@ def qualified(
     hi = np.full(n, np.datetime64(ctx.year_end)) if last is None else last
     q = ctx.table("parties.qualifications")
     keep = np.isin(q["kind"], list(kinds))
-    parent, start, end = q["parent"][keep], q["valid_from"][keep], q["valid_to"][keep]
+    # By the parent's row, not its id: integers search fast, strings do not.
+    parent, start, end = q["parent_row"][keep], q["valid_from"][keep], q["valid_to"][keep]
     order = np.argsort(parent, kind="stable")
     parent, start, end = parent[order], start[order], end[order]
-    keys = np.asarray(ids, dtype=object)
+    keys = rows(ctx, ids)  # -1 where the id names no party: matches no qualification
     left = np.searchsorted(parent, keys, side="left")
     right = np.searchsorted(parent, keys, side="right")
     held = np.zeros(n, dtype=bool)

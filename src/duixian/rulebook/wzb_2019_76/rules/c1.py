@@ -8,7 +8,7 @@ import numpy as np
 
 from duixian.engine.money import IntArray, mul_div_round
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
-from duixian.engine.tables import Column
+from duixian.engine.tables import Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 from duixian.rulebook.wzb_2019_76.rules._loans import interest_days
@@ -66,7 +66,7 @@ def loan_subsidy(ctx: Context) -> Lines:
             "lpr_published": Step("适用 LPR 公布日", lpr_published, "date"),
             "lpr": Step("适用 LPR" if fixed_at_start else "按计息天数加权的平均 LPR", lpr_bp, "bp"),
             "lpr_days": Step("Σ LPR（基点）× 天数", lpr_days, "count"),
-            "basis": Step("年计息天数基准", np.full(len(loans), basis), "days"),
+            "basis": Step("年计息天数基准", constant(len(loans), basis), "days"),
             "raw": Step("本金 × LPR × 10% × 天数 ÷ 基准（四舍五入到分）", raw, "fen"),
         },
     )

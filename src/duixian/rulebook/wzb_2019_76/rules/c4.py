@@ -11,6 +11,7 @@ import numpy as np
 
 from duixian.engine.money import apply_rate
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.tables import constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _claims, _local
 
@@ -37,7 +38,7 @@ def _loan_lines(ctx: Context, rule: str, project: str, amount_column: str, amoun
         },
         steps={
             amount_column: Step(amount_label, loans[amount_column], "fen"),
-            "share": Step("补助比例", np.full(len(loans), _local.percent(rate), dtype=object), "text"),
+            "share": Step("补助比例", constant(len(loans), _local.percent(rate)), "text"),
             "raw": Step(f"{amount_label} × 补助比例（四舍五入到分）", raw, "fen"),
         },
     )

@@ -11,7 +11,7 @@ import numpy as np
 
 from duixian.engine.money import RATE_SCALE, apply_rate, cap, mul_div_round
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
-from duixian.engine.tables import gather, index_of
+from duixian.engine.tables import gather
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _local
 
@@ -34,7 +34,7 @@ P = "wzb-2019-76."
 def lead_underwriting(ctx: Context) -> Lines:
     issues = ctx.table("bond_issues")
     u = ctx.table("bond_issues.lead_underwriters")
-    rows = index_of(u["parent"], issues["id"])
+    rows = issues.rows_of(u["parent"])
     issuer = gather(issues["issuer"], rows, "")
     amount = gather(issues["amount"], rows, 0).astype(np.int64)
     listed = gather(issues["listing_date"], rows, np.datetime64("NaT")).astype("datetime64[D]")

@@ -10,7 +10,7 @@ import numpy as np
 
 from duixian.engine.money import IntArray, apply_rate, cap, rate_at_most
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
-from duixian.engine.tables import BoolArray, Column
+from duixian.engine.tables import BoolArray, Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels
@@ -59,7 +59,7 @@ def _flat(ctx: Context, rule: str, label: str, rate_param: str, conditions: dict
     """A subsidy at one rate of the fee actually paid."""
     g = ctx.table("guarantees")
     raw = apply_rate(g["fee_paid"], ctx.rate(P + rate_param))
-    return _fee_lines(ctx, rule, np.full(len(g), label, dtype=object), raw, conditions)
+    return _fee_lines(ctx, rule, constant(len(g), label), raw, conditions)
 
 
 QUOTE_GOV = (

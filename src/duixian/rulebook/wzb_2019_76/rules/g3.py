@@ -72,37 +72,65 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     if not cash:
         return
     prior = _prior_awards(ctx)
-    keys = np.concatenate([ln.beneficiary.astype(str) + "\x1f" + ln.project.astype(str) for ln in cash])
-    amounts = np.concatenate([ln.amount for ln in cash])
-    # A project is contested when two or more clauses would pay something for it (lines of amount 0
-    # compete with nothing), or when it was already rewarded elsewhere (prior awards).
+    # Only lines that could pay, or whose beneficiary has prior awards, take part: a line of amount 0
+    # competes with nothing and uses no cap (most lines of a city are not eligible).
+    with_prior = {b for b, _ in prior}
+    live = [_live_rows(ln, with_prior) for ln in cash]
+    # Beneficiaries and projects as numbers of one vocabulary: keys compare as integers, not strings.
+    vocabulary: dict[object, int] = {}
+    who = [_codes(ln.beneficiary[rows], vocabulary) for ln, rows in zip(cash, live, strict=True)]
+    what = [_codes(ln.project[rows], vocabulary) for ln, rows in zip(cash, live, strict=True)]
+    width = len(vocabulary) + 2 * len(prior) + 1
+    keys = np.concatenate([b * width + p for b, p in zip(who, what, strict=True)])
+    prior_keys = [_codes(np.asarray(pair, dtype=object), vocabulary) @ (width, 1) for pair in prior]
+    amounts = np.concatenate([ln.amount[rows] for ln, rows in zip(cash, live, strict=True)])
+    # A project is contested when two or more clauses would pay something for it, or when it was
+    # already rewarded elsewhere (prior awards).
     positive = amounts > 0
     _, inverse, counts = np.unique(keys[positive], return_inverse=True, return_counts=True)
     conflicted = np.zeros(len(keys), dtype=bool)
     conflicted[np.flatnonzero(positive)[counts[inverse] > 1]] = True
-    conflicted |= np.isin(keys, [f"{b}\x1f{p}" for b, p in prior])
-    beneficiaries = np.concatenate([ln.beneficiary.astype(str) for ln in cash])
-    sequential = np.unique(beneficiaries[conflicted])
+    conflicted |= np.isin(keys, np.asarray(prior_keys, dtype=np.int64))
+    sequential = np.unique(np.concatenate(who)[conflicted])
     caps = {id(ln): _caps(ctx, ln) for ln in cash if DOC.rules[ln.rule_id].aggregate_cap is not None}
-    for ln in cash:
-        _cap_vectorised(ln, ~np.isin(ln.beneficiary.astype(str), sequential), caps.get(id(ln)))
-    for beneficiary, rows in _rows_by_beneficiary(cash, sequential).items():
-        _settle_beneficiary(beneficiary, rows, caps, prior)
+    for ln, rows, codes in zip(cash, live, who, strict=True):
+        alone = ~np.isin(codes, sequential)
+        _cap_vectorised(ln, rows[alone], codes[alone], caps.get(id(ln)))
+    for beneficiary, mine in _rows_by_beneficiary(cash, live, who, sequential).items():
+        _settle_beneficiary(beneficiary, mine, caps, prior)
+
+
+def _live_rows(ln: Lines, with_prior: set[str]) -> np.ndarray:
+    live = ln.amount > 0
+    if with_prior:
+        live |= np.fromiter(
+            (str(b) in with_prior for b in ln.beneficiary.tolist()), dtype=bool, count=len(ln)
+        )
+    return np.flatnonzero(live)
+
+
+def _codes(values: np.ndarray, vocabulary: dict[object, int]) -> np.ndarray:
+    """Each value's number in the vocabulary, new values numbered as they come."""
+    number = vocabulary.setdefault
+    return np.fromiter(
+        (number(v, len(vocabulary)) for v in values.tolist()), dtype=np.int64, count=len(values)
+    )
 
 
 def _rows_by_beneficiary(
-    cash: list[Lines], beneficiaries: np.ndarray
+    cash: list[Lines], live: list[np.ndarray], who: list[np.ndarray], sequential: np.ndarray
 ) -> dict[str, list[tuple[Lines, np.ndarray]]]:
     """For each beneficiary settled one by one: its rows in each rule's lines, grouped once (not by a
     scan of every line per beneficiary, which would grow with the square of the population)."""
     out: dict[str, list[tuple[Lines, np.ndarray]]] = defaultdict(list)
-    for ln in cash:
-        names = ln.beneficiary.astype(str)
-        rows = np.flatnonzero(np.isin(names, beneficiaries))
+    for ln, live_rows, codes in zip(cash, live, who, strict=True):
+        rows = live_rows[np.isin(codes, sequential)]
         if not len(rows):
             continue
-        rows = rows[np.argsort(names[rows], kind="stable")]
-        groups, starts = np.unique(names[rows], return_index=True)
+        names = ln.beneficiary[rows].astype(str)
+        order = np.argsort(names, kind="stable")
+        rows, names = rows[order], names[order]
+        groups, starts = np.unique(names, return_index=True)
         for name, chunk in zip(groups, np.split(rows, starts[1:]), strict=True):
             out[str(name)].append((ln, chunk))
     return dict(sorted(out.items()))
@@ -124,11 +152,12 @@ def _caps(ctx: Context, ln: Lines) -> np.ndarray:
     return caps
 
 
-def _cap_vectorised(ln: Lines, rows: np.ndarray, caps: np.ndarray | None) -> None:
-    if caps is None or not rows.any():
+def _cap_vectorised(ln: Lines, rows: np.ndarray, who: np.ndarray, caps: np.ndarray | None) -> None:
+    """Each beneficiary's cap filled line by line over ``rows`` (``who``: each row's beneficiary code)."""
+    if caps is None or not len(rows):
         return
     assert ln.payable is not None
-    allowed, cut = cumulative_cap(ln.beneficiary[rows], ln.payable[rows], caps[rows])
+    allowed, cut = cumulative_cap(who, ln.payable[rows], caps[rows])
     label = _cap_label(ln)
     ln.adjustments[label][rows] = ln.payable[rows] - allowed
     ln.caps[label][rows] = cut

@@ -89,6 +89,10 @@ def size_classes(ctx: Context) -> npt.NDArray[np.object_]:
     """Each party's size class under 300号: the registry's ``size_class`` where given, else classified
     from ``industry`` and its figures (:func:`classify`), else '' (not determinable: not small/micro).
     """
+    return ctx.once("g4.size_classes", lambda: _size_classes(ctx))
+
+
+def _size_classes(ctx: Context) -> npt.NDArray[np.object_]:
     p = ctx.table("parties")
     recorded = np.asarray(p["size_class"], dtype=object)
     pending = (recorded == "") & (p["industry"] != "")
@@ -115,6 +119,10 @@ def size_labels(ctx: Context) -> npt.NDArray[np.object_]:
     Shown in the explanation of every rule that asks 小微企业, so that a party left unclassified
     (no size_class, no sector figures) is visibly so rather than silently 'not small/micro'.
     """
+    return ctx.once("g4.size_labels", lambda: _size_labels(ctx))
+
+
+def _size_labels(ctx: Context) -> npt.NDArray[np.object_]:
     p = ctx.table("parties")
     sizes = size_classes(ctx)
     recorded = np.asarray(p["size_class"], dtype=object) != ""
