@@ -29,6 +29,13 @@ _ALPHABET_BYTES = np.frombuffer(_ALPHABET.encode(), dtype=np.uint8)
 
 def _code_matrix(codes: Column) -> tuple[npt.NDArray[np.uint8], BoolArray]:
     """Codes as an (n, 18) byte matrix, and which codes are 18 ASCII characters at all."""
+    items = np.asarray(codes, dtype=object).tolist()
+    if items and all(isinstance(c, str) for c in items):
+        # The common case, whole: 18 ASCII characters each, one join (no per-code array work).
+        joined = "".join(items).encode("utf-8")
+        if len(joined) == 18 * len(items) and set(map(len, items)) == {18}:
+            matrix = np.frombuffer(joined, dtype=np.uint8).reshape(len(items), 18)
+            return matrix, np.ones(len(items), dtype=bool)
     text = np.asarray(codes, dtype=object).astype(str)
     if not len(text):
         return np.zeros((0, 18), dtype=np.uint8), np.zeros(0, dtype=bool)
@@ -42,7 +49,7 @@ def uscc_check_characters(bodies: Column) -> Column:
     """The check character of each 17-character body (GB 32100-2015), like ``with_check_character``."""
     text = np.asarray(bodies, dtype=object).astype(str).astype("S17")
     matrix = np.frombuffer(text.tobytes(), dtype=np.uint8).reshape(len(text), 17)
-    total = (_VALUE[matrix] * _WEIGHTS).sum(axis=1)
+    total = _VALUE[matrix] @ _WEIGHTS
     characters: Column = _ALPHABET_BYTES[(31 - total) % 31].view("S1").astype(str).astype(object)
     return characters
 
@@ -52,14 +59,13 @@ def invalid_uscc(codes: Column) -> BoolArray:
     matrix, ok = _code_matrix(codes)
     values = _VALUE[matrix]
     ok &= (values >= 0).all(axis=1)
-    authority = matrix[:, 0].view("S1").astype(str)
-    category = matrix[:, 1].view("S1").astype(str)
+    authority, category = matrix[:, 0], matrix[:, 1]
     allowed = np.zeros(len(ok), dtype=bool)
     for first, categories in _AUTHORITY_CATEGORIES.items():
-        allowed |= (authority == first) & np.isin(category, list(categories))
+        allowed |= (authority == ord(first)) & np.isin(category, [ord(c) for c in categories])
     ok &= allowed
     ok &= ((matrix[:, 2:8] >= ord("0")) & (matrix[:, 2:8] <= ord("9"))).all(axis=1)
-    total = (np.where(values[:, :17] >= 0, values[:, :17], 0) * _WEIGHTS).sum(axis=1)
+    total = np.maximum(values[:, :17], 0) @ _WEIGHTS  # a product per row: far faster than sum(axis=1)
     ok &= values[:, 17] == (31 - total) % 31
     return ~ok
 

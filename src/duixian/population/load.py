@@ -392,7 +392,8 @@ def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
     if field.encoding == "int":
         return np.asarray(array.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
     if field.encoding == "str":
-        return _object(array.fill_null("").to_numpy(zero_copy_only=False))
+        strings = array.fill_null("").to_numpy(zero_copy_only=False)
+        return strings if strings.dtype == np.object_ else _object(strings)
     if field.encoding == "decimal":
         return _object("" if v is None else _tidy(v) for v in array.to_pylist())
     if field.encoding == "float":
