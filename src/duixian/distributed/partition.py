@@ -91,6 +91,21 @@ def evaluate_side(job: Job, side: str, rows: pa.Table) -> pa.Table:
     assert document.case_model is not None
     schema = population_schema(document.case_model)
     raw, positions = split_tables(schema.tables, job, rows)
+    return evaluate_tables(job, side, raw, positions, rows if side == ENTERPRISE else None)
+
+
+def evaluate_tables(
+    job: Job,
+    side: str,
+    raw: Mapping[str, pa.Table],
+    positions: Mapping[str, np.ndarray],
+    keyed_rows: pa.Table | None = None,
+) -> pa.Table:
+    """One side's tables (one Arrow table per list, population order) → its candidates, or error rows
+    naming rows by their position in the whole population. ``keyed_rows`` (wide layout, with _key and
+    _side): the enterprise side's rows, to check that every line pays an enterprise of the task."""
+    document = job.document
+    assert document.case_model is not None
     meta = PopulationMeta.model_validate(job.meta)
     try:
         readings = rulebook.register().choose(meta.readings, field="population.yaml.readings")
@@ -111,8 +126,8 @@ def evaluate_side(job: Job, side: str, rows: pa.Table) -> pa.Table:
     except InputError as exc:
         return _errors([exc], positions, side)
     candidates = candidate_table(Population(document, meta.year, readings, tables, meta, case), result)
-    if side == ENTERPRISE:
-        _check_keys(candidates, rows)
+    if keyed_rows is not None:
+        _check_keys(candidates, keyed_rows)
     extra = {SIDE: pa.array([side] * candidates.num_rows, pa.string())}
     extra |= {name: pa.nulls(candidates.num_rows, pa.string()) for name in (ERROR_FIELD, ERROR_REASON)}
     return pa.table(dict(zip(candidates.column_names, candidates.columns, strict=True)) | extra).cast(
@@ -191,6 +206,7 @@ __all__ = [
     "Job",
     "evaluate_partition",
     "evaluate_side",
+    "evaluate_tables",
     "global_field",
     "split_tables",
     "wide_name",

@@ -71,7 +71,7 @@ from duixian.distributed.plan import BROADCAST, ENTERPRISE, INSTITUTION, Plan, p
 from duixian.engine.case import parse
 from duixian.engine.document import Document
 from duixian.errors import InputError, InputErrors
-from duixian.population.batch import CANDIDATE_SCHEMA
+from duixian.population.batch import CANDIDATE_SCHEMA, canonical_order
 from duixian.population.load import META_FILE, SHOWN_ERRORS, PopulationMeta, parse_meta
 from duixian.population.schema import TableSpec, population_schema
 
@@ -476,15 +476,6 @@ def collect(run: SparkRun) -> pa.Table:
     """The candidates on the driver, as ``population.batch`` builds them, in canonical order."""
     table = run.candidates.toArrow().select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
     return canonical_order(table, run.population.document)
-
-
-def canonical_order(candidates: pa.Table, document: Document) -> pa.Table:
-    """Rules in the document's order, then beneficiary, subject, project (and the rest, for ties)."""
-    order = {spec.id: i for i, spec in enumerate(document.ordered_rules())}
-    position = pa.array([order.get(r, len(order)) for r in candidates["rule"].to_pylist()], pa.int64())
-    keyed = candidates.append_column("_position", position)
-    keys = ["_position", "beneficiary", "subject", "project", "amount_fen", "reason"]
-    return keyed.sort_by([(k, "ascending") for k in keys]).drop_columns(["_position"])
 
 
 def totals(candidates: pa.Table) -> dict[str, int]:

@@ -197,6 +197,15 @@ def _district_lookup(population: Population) -> Callable[[Column], pa.Array]:
     return lookup
 
 
+def canonical_order(candidates: pa.Table, document: Document) -> pa.Table:
+    """Rules in the document's order, then beneficiary, subject, project (and the rest, for ties)."""
+    order = {spec.id: i for i, spec in enumerate(document.ordered_rules())}
+    position = pa.array([order.get(r, len(order)) for r in candidates["rule"].to_pylist()], pa.int64())
+    keyed = candidates.append_column("_position", position)
+    keys = ["_position", "beneficiary", "subject", "project", "amount_fen", "reason"]
+    return keyed.sort_by([(k, "ascending") for k in keys]).drop_columns(["_position"])
+
+
 def summary(candidates: pa.Table) -> dict[str, Any]:
     """Count and total (fen) by rule and by district; cash, deposit quotas and investments apart."""
     by_rule = candidates.group_by(["rule", "kind"]).aggregate(

@@ -172,7 +172,7 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
             if file.suffix == ".parquet":
                 out[name] = pq.read_table(file)
             elif file.suffix == ".csv":
-                out[name] = _read_csv(file)
+                out[name] = read_csv(file)
             else:
                 out[name] = feather.read_table(file)
         except (pa.ArrowException, OSError) as exc:
@@ -180,7 +180,7 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
     return out
 
 
-def _read_csv(file: Path) -> pa.Table:
+def read_csv(file: Path) -> pa.Table:
     """Every column as text (empty = not given); conversion and its errors are the loader's."""
     with file.open("rb") as handle:
         header = handle.readline().decode("utf-8-sig").rstrip("\r\n").split(",")

@@ -1,0 +1,451 @@
+"""Beyond memory on one machine: the population cut into chunks of enterprises, evaluated chunk by chunk.
+
+The cut is Spark's (``plan``): every enterprise-side row goes to its enterprise's chunk, so each
+beneficiary's lines, prior awards, yearly caps and g3 stay in one chunk; parties in another role
+(lenders, guarantors …) and every non-enterprise party go to every chunk; the institution-side rules
+(rankings, pools, an institution's cap) run once over their tables and the rows those name. Each
+chunk is evaluated by ``partition.evaluate_tables`` — the loader's conversion, ``check_tables``,
+``evaluate`` — in a worker process, and its candidates are appended to the output as they come.
+
+Memory is bounded by the chunk, not by the population: one pass reads the key columns only (ids
+and the columns that place a row), a second pass streams each Parquet table in row batches and
+writes every row to its chunk's file in a scratch directory; a worker holds one chunk at a time.
+CSV and Arrow files are read whole in that pass (convert them to Parquet for a city).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.feather as feather  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from duixian import rulebook
+from duixian.distributed.partition import (
+    ERROR_FIELD,
+    ERROR_REASON,
+    KEY,
+    OUTPUT_SCHEMA,
+    SIDE,
+    Job,
+    evaluate_tables,
+)
+from duixian.distributed.plan import ENTERPRISE, INSTITUTION, Plan, plan_for
+from duixian.engine.document import Document
+from duixian.errors import InputError, InputErrors
+from duixian.population.load import META_FILE, SHOWN_ERRORS, read_arrow_tables, read_csv, read_meta
+from duixian.population.schema import TableSpec, population_schema
+
+ROW = "_row"  # a row's position in its table over the whole population (for errors, and order)
+BATCH_ROWS = 262_144
+Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
+
+
+@dataclass
+class ChunkedRun:
+    output: Path  # candidates (population.batch.CANDIDATE_SCHEMA), Parquet
+    chunks: int
+    candidates: int
+    broadcast_parties: int
+    input_rows: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_chunked(
+    path: Path,
+    output: Path,
+    chunk_entities: int = 250_000,
+    workers: int = 1,
+    progress: Progress | None = None,
+    rule_ids: list[str] | None = None,
+) -> ChunkedRun:
+    """Every rule of the population's document (or those named), chunk by chunk; candidates written
+    to ``output`` (Parquet, with population.yaml's document, year, synthetic and readings as metadata)."""
+    if chunk_entities < 1:
+        raise InputError("chunk", "at least 1 enterprise per chunk")
+    if workers < 1:
+        raise InputError("workers", "at least 1 worker")
+    t0 = time.perf_counter()
+    meta = read_meta(path)
+    documents = rulebook.documents()
+    if meta.document not in documents:
+        raise InputError(f"{META_FILE}.document", f"unknown document {meta.document!r}")
+    document = documents[meta.document]
+    plan = plan_for(document)
+    if rule_ids and (unknown := sorted(set(rule_ids) - set(document.rules))):
+        raise InputError("rule", f"not rules of {document.id}: {', '.join(unknown)}")
+    readings = rulebook.register().choose(meta.readings, field=f"{META_FILE}.readings")
+    assert document.case_model is not None
+    specs = population_schema(document.case_model).tables
+    files = _table_files(path, document)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="duixian-chunks-", dir=output.parent))
+    try:
+        cut = _Cut.of(plan, specs, files, document.references, chunk_entities)
+        t1 = time.perf_counter()
+        _shuffle(cut, plan, specs, files, scratch)
+        _institution_side(cut, plan, specs, files, document.references, scratch)
+        t2 = time.perf_counter()
+        job = Job(
+            meta=meta.model_dump(mode="json"),
+            rule_ids={
+                side: tuple(sorted(r for r in plan.rules(side) if not rule_ids or r in rule_ids))
+                for side in (ENTERPRISE, INSTITUTION)
+            },
+            present={name: tuple(_columns(files.get(name), spec)) for name, spec in specs.items()},
+        )
+        tasks = [(ENTERPRISE, i) for i in range(cut.chunks)] + [(INSTITUTION, 0)]
+        metadata = {
+            "document": document.id,
+            "year": str(meta.year),
+            "synthetic": str(meta.synthetic).lower(),
+            "readings": json.dumps(dict(readings.chosen), ensure_ascii=False),
+        }
+        count = _evaluate_all(job, tasks, scratch, output, workers, progress, metadata)
+        t3 = time.perf_counter()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return ChunkedRun(
+        output,
+        cut.chunks,
+        count,
+        len(cut.shared),
+        sum(_row_count(f) for f in files.values()),
+        {"plan": t1 - t0, "shuffle": t2 - t1, "evaluate": t3 - t2},
+    )
+
+
+# --- where each row goes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cut:
+    enterprises: int  # parties keyed to chunks
+    shared: pa.Array  # ids of the parties every chunk gets
+    chunk_entities: int
+
+    @property
+    def chunks(self) -> int:
+        return max(1, -(-self.enterprises // self.chunk_entities))
+
+    def chunk_of(self, keys: pa.Array) -> np.ndarray:
+        """Each key's chunk, from the key alone (a hash of its text: the same enterprise lands in the
+        same chunk from every table, with no lookup in a city-sized index); -1 for a shared party.
+        A key naming no party lands somewhere, and that chunk's ``check_tables`` reports it."""
+        chunk = (_text_hash(keys) % np.uint64(self.chunks)).astype(np.int64)
+        if len(self.shared):
+            chunk[np.asarray(pc.is_in(keys, value_set=self.shared).to_numpy(zero_copy_only=False))] = -1
+        return chunk
+
+    @classmethod
+    def of(
+        cls,
+        plan: Plan,
+        specs: Mapping[str, TableSpec],
+        files: Mapping[str, Path],
+        references: Mapping[str, str],
+        chunk_entities: int,
+    ) -> _Cut:
+        party = plan.party_table
+        if party not in files:
+            raise InputError(f"{party}.parquet", "missing: a chunked run needs the parties table")
+        parties = _read(files[party], ["id", "kind"], specs[party])
+        ids = pc.cast(parties["id"], pa.string()).combine_chunks()
+        kind = pc.fill_null(pc.cast(parties["kind"], pa.string()), "enterprise")
+        named = [ids.filter(pc.not_equal(kind, "enterprise").combine_chunks())]
+        for ref, target in references.items():
+            table, column = ref.rsplit(".", 1)
+            other_role = table in plan.enterprise_keys and column != plan.enterprise_keys[table]
+            if target == party and other_role and table in files and column in _columns(files[table], None):
+                named.append(pc.cast(_read(files[table], [column], specs[table])[column], pa.string()))
+        shared = pc.unique(pa.chunked_array(named, type=pa.string()).combine_chunks()).drop_null()
+        shared = shared.filter(pc.not_equal(shared, ""))
+        return cls(
+            len(ids) - int(pc.sum(pc.is_in(ids, value_set=shared)).as_py() or 0), shared, chunk_entities
+        )
+
+
+def _shuffle(
+    cut: _Cut, plan: Plan, specs: Mapping[str, TableSpec], files: Mapping[str, Path], scratch: Path
+) -> None:
+    """Every enterprise-side row to its chunk's file (shared parties and their rows: ``shared``)."""
+    party = plan.party_table
+    for name, key in plan.enterprise_keys.items():
+        spec = specs[name]
+        if name not in files:
+            continue
+        key = "parent" if spec.parent == party else key
+        writers: dict[int, pq.ParquetWriter] = {}
+        try:
+            for batch in _batches(files[name], spec):
+                keys = pc.cast(batch.column(key), pa.string()).fill_null("")
+                chunk = cut.chunk_of(keys)
+                if name != party and spec.parent != party:
+                    chunk[chunk < 0] = 0  # a row keyed by a shared party: evaluated once, in chunk 0
+                for number in np.unique(chunk):
+                    part = batch.filter(pa.array(chunk == number))
+                    if number not in writers:
+                        target = scratch / f"{'shared' if number < 0 else f'chunk-{number}'}.{name}.parquet"
+                        writers[int(number)] = pq.ParquetWriter(target, part.schema)
+                    writers[int(number)].write_batch(part)
+        finally:
+            for writer in writers.values():
+                writer.close()
+
+
+def _institution_side(
+    cut: _Cut,
+    plan: Plan,
+    specs: Mapping[str, TableSpec],
+    files: Mapping[str, Path],
+    references: Mapping[str, str],
+    scratch: Path,
+) -> None:
+    """The institution task's tables: its own whole, the rows they name, the parties they name (less
+    those shared anyway) and the prior awards of the parties it has."""
+    party = plan.party_table
+    selected = {t: _read(files[t], None, specs[t]) for t in plan.institution_tables if t in files}
+    done: set[str] = set()
+    while True:  # the rows the selected tables name (claimed loans …), until nothing new is named
+        todo = {
+            target
+            for ref, target in references.items()
+            if ref not in done
+            and ref.rsplit(".", 1)[0] in selected
+            and target not in (party, *plan.institution_tables)
+            and target in files
+        }
+        if not todo:
+            break
+        for target in todo:
+            refs = [r for r, t in references.items() if t == target and r.rsplit(".", 1)[0] in selected]
+            done.update(refs)
+            wanted = [_ids(selected[r.rsplit(".", 1)[0]], r.rsplit(".", 1)[1]) for r in refs]
+            selected[target] = _filter_file(files[target], specs[target], "id", _union(wanted))
+    named = [
+        _ids(selected[table], column)
+        for table, column in (ref.rsplit(".", 1) for ref, target in references.items() if target == party)
+        if table in selected
+    ]
+    own = _union(named)
+    own = own.filter(pc.invert(pc.is_in(own, value_set=cut.shared)))
+    selected[party] = _filter_file(files[party], specs[party], "id", own)
+    for child, spec in specs.items():
+        if spec.parent == party and child in files:
+            selected[child] = _filter_file(files[child], spec, "parent", own)
+    present = _union([own, cut.shared])
+    for table, column in plan.follow_party.items():
+        if table in files:
+            selected[table] = _filter_file(files[table], specs[table], column, present)
+    for name, table in selected.items():
+        pq.write_table(table, scratch / f"institution.{name}.parquet")
+
+
+def _text_hash(keys: pa.Array) -> np.ndarray:
+    """FNV-1a-like hash of each string's length and last 16 bytes, vectorised over the Arrow buffers
+    (ids differ most at their end: a USCC's serial and check character)."""
+    text = pc.cast(keys, pa.string())
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    n = len(text)
+    if not n:
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + n + 1]
+    data_buffer = text.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
+    ends = offsets[1:].astype(np.int64)
+    lengths = ends - offsets[:-1]
+    digest = np.full(n, 14695981039346656037, dtype=np.uint64) ^ lengths.astype(np.uint64)
+    prime = np.uint64(1099511628211)
+    for back in range(1, 17):
+        present = lengths >= back
+        byte = np.where(present, data[np.where(present, ends - back, 0)], 0).astype(np.uint64)
+        digest = (digest ^ byte) * prime
+    digest ^= digest >> np.uint64(29)  # the low bits take the high bits' mixing (chunks = digest mod k)
+    return digest
+
+
+# --- evaluating -------------------------------------------------------------------------------------
+
+
+def _evaluate_all(
+    job: Job,
+    tasks: list[tuple[str, int]],
+    scratch: Path,
+    output: Path,
+    workers: int,
+    progress: Progress | None,
+    metadata: dict[str, str],
+) -> int:
+    count, done, errors = 0, 0, 0
+    shown: list[InputError] = []
+    paid: dict[str, set[str]] = {ENTERPRISE: set(), INSTITUTION: set()}
+    writer = pq.ParquetWriter(output, _CANDIDATES.with_metadata(metadata))
+    try:
+        for side, result in _results(job, tasks, scratch, workers):
+            failed = result.filter(pc.is_valid(result[ERROR_FIELD]))
+            if failed.num_rows:
+                errors += failed.num_rows
+                for f, r in zip(
+                    failed[ERROR_FIELD].to_pylist(), failed[ERROR_REASON].to_pylist(), strict=True
+                ):
+                    if len(shown) < SHOWN_ERRORS and InputError(f, r) not in shown:
+                        shown.append(InputError(f, r))
+            else:
+                found = result.drop_columns([SIDE, ERROR_FIELD, ERROR_REASON]).cast(_CANDIDATES)
+                found = found.replace_schema_metadata(metadata)
+                paid[side].update(pc.unique(found["beneficiary"]).to_pylist())
+                writer.write_table(found)
+                count += found.num_rows
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        writer.close()
+    if errors:
+        output.unlink(missing_ok=True)
+        if errors > len(shown):
+            shown.append(InputError("population", f"{errors} errors in all; the first {len(shown)} shown"))
+        raise InputErrors(shown)
+    both = sorted(paid[ENTERPRISE] & paid[INSTITUTION])
+    if both:
+        output.unlink(missing_ok=True)
+        raise InputError(
+            "population",
+            f"paid by both enterprise-side and institution-side rules: {', '.join(both[:5])}; g3 settles a "
+            "beneficiary over all its lines at once, which the chunked plan does not do: use `duixian batch`",
+        )
+    return count
+
+
+def _results(
+    job: Job, tasks: list[tuple[str, int]], scratch: Path, workers: int
+) -> Iterator[tuple[str, pa.Table]]:
+    if workers == 1:
+        for side, number in tasks:
+            yield side, evaluate_chunk(job, side, number, scratch)
+        return
+    # Spawned, not forked: a fork of a process with Arrow's thread pools running may hang.
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # In task order, so the output's order does not depend on which worker finishes first.
+        results = pool.map(evaluate_chunk, *zip(*((job, side, n, scratch) for side, n in tasks), strict=True))
+        yield from zip((side for side, _ in tasks), results, strict=True)
+
+
+def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
+    """One task: its files (and the shared parties) → tables in population order → candidates."""
+    document = job.document
+    assert document.case_model is not None
+    specs = population_schema(document.case_model).tables
+    prefixes = [f"chunk-{number}" if side == ENTERPRISE else "institution", "shared"]
+    raw: dict[str, pa.Table] = {}
+    positions: dict[str, np.ndarray] = {}
+    for name, spec in specs.items():
+        parts = [pq.read_table(f) for p in prefixes if (f := scratch / f"{p}.{name}.parquet").exists()]
+        if not parts:
+            raw[name] = pa.table(
+                {c: pa.array([], type=pa.string()) for c in job.present[name] or spec.columns}
+            )
+            positions[name] = np.zeros(0, dtype=np.int64)
+            continue
+        table = pa.concat_tables(parts, promote_options="permissive").sort_by(ROW)
+        positions[name] = np.asarray(table[ROW].to_numpy(zero_copy_only=False), dtype=np.int64)
+        raw[name] = table.drop_columns([ROW])
+    keyed = None
+    own = scratch / f"chunk-{number}.{plan_for(document).party_table}.parquet"
+    if side == ENTERPRISE and own.exists():  # every enterprise-side line must pay one of these
+        ids = pq.read_table(own, columns=["id"])["id"]
+        keyed = pa.table({SIDE: pa.array([ENTERPRISE] * len(ids), pa.string()), KEY: ids})
+    return evaluate_tables(job, side, raw, positions, keyed)
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+_CANDIDATES = pa.schema([f for f in OUTPUT_SCHEMA if f.name not in (SIDE, ERROR_FIELD, ERROR_REASON)])
+
+
+def _table_files(path: Path, document: Document) -> dict[str, Path]:
+    """The population's table files by table name, after the loader's own checks of the directory."""
+    assert document.case_model is not None
+    known = population_schema(document.case_model).tables
+    files = {f.name.removesuffix(f.suffix): f for f in sorted(path.iterdir()) if f.name != META_FILE}
+    if any(n not in known and not f.name.startswith(".") for n, f in files.items()):
+        read_arrow_tables(path, document)  # raises the loader's error, naming the file
+    return {n: f for n, f in files.items() if n in known}
+
+
+def _row_count(file: Path) -> int:
+    return (
+        int(pq.ParquetFile(file).metadata.num_rows) if file.suffix == ".parquet" else _read_any(file).num_rows
+    )
+
+
+def _columns(file: Path | None, spec: TableSpec | None) -> list[str]:
+    if file is None:
+        return []
+    if file.suffix == ".parquet":
+        return [c for c in pq.read_schema(file).names if c != ROW]
+    return [c for c in _read(file, None, spec).column_names if c != ROW]
+
+
+def _batches(file: Path, spec: TableSpec | None) -> Iterator[pa.RecordBatch]:
+    """The file in row batches, each with its rows' positions in the whole table (``_row``)."""
+    start = 0
+    if file.suffix == ".parquet":
+        source: Iterator[pa.RecordBatch] = pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS)
+    else:
+        source = iter(_read_any(file).to_batches(max_chunksize=BATCH_ROWS))
+    for batch in source:
+        rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+        start += batch.num_rows
+        yield pa.RecordBatch.from_arrays([*batch.columns, rows], names=[*batch.schema.names, ROW])
+
+
+def _read(file: Path, columns: list[str] | None, spec: TableSpec | None) -> pa.Table:
+    """Some columns of a table file, or all of them with ``_row``."""
+    if columns is None:
+        return pa.Table.from_batches(list(_batches(file, spec)))
+    if file.suffix == ".parquet":
+        return pq.read_table(file, columns=columns)
+    return _read_any(file).select(columns)
+
+
+def _read_any(file: Path) -> pa.Table:
+    if file.suffix == ".parquet":
+        return pq.read_table(file)
+    if file.suffix == ".csv":
+        return read_csv(file)
+    return feather.read_table(file)
+
+
+def _filter_file(file: Path, spec: TableSpec, column: str, wanted: pa.Array) -> pa.Table:
+    """The rows of a file whose ``column`` is one of ``wanted``, with ``_row``, streamed."""
+    kept = [
+        batch.filter(pc.is_in(pc.cast(batch.column(column), pa.string()), value_set=wanted))
+        for batch in _batches(file, spec)
+    ]
+    return pa.Table.from_batches(kept) if kept else _read(file, None, spec)
+
+
+def _ids(table: pa.Table, column: str) -> pa.Array:
+    if column not in table.column_names:
+        return pa.array([], pa.string())
+    return pc.cast(table[column], pa.string()).combine_chunks()
+
+
+def _union(arrays: list[pa.Array]) -> pa.Array:
+    if not arrays:
+        return pa.array([], pa.string())
+    merged = pc.unique(pa.chunked_array(arrays, type=pa.string()).combine_chunks()).drop_null()
+    return merged.filter(pc.not_equal(merged, ""))
