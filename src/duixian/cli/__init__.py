@@ -13,7 +13,7 @@ from rich.table import Table
 
 from duixian import rulebook
 from duixian.calculator import calculate_case
-from duixian.cli import machinery, population, reform, spark, targets
+from duixian.cli import audit, db, machinery, population, reform, registry, spark, targets
 from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import explain, to_text
@@ -134,6 +134,9 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(machinery.app, name="machinery")
 app.add_typer(population.app, name="population")
 app.add_typer(spark.app, name="spark")
+app.add_typer(db.app, name="db")
+app.add_typer(registry.app, name="registry")
+app.add_typer(audit.app, name="audit")
 app.command("batch")(population.batch)
 app.command("reform")(reform.reform)
 
