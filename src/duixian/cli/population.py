@@ -21,11 +21,12 @@ from rich.table import Table
 
 from duixian import rulebook
 from duixian.cli._common import out, progress_bar, user_errors
+from duixian.distributed.chunks import run_chunked
 from duixian.engine.case import read_document
 from duixian.engine.money import format_fen
 from duixian.errors import InputError
 from duixian.population import batch as batch_run
-from duixian.population.load import META_FILE, open_population, read_arrow_tables
+from duixian.population.load import META_FILE, open_population, read_arrow_tables, read_meta
 from duixian.population.synthetic import GENERATORS
 from duixian.population.synthetic import generate as generate_population
 from duixian.population.write import case_to_arrow, extract_case, write_population
@@ -71,8 +72,16 @@ def batch(
     out_file: Annotated[Path, typer.Option("--out", help="candidates Parquet file to write")],
     rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    chunk: Annotated[
+        int | None,
+        typer.Option("--chunk", help="enterprises per chunk: memory bounded by the chunk, not the city"),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="processes evaluating chunks (with --chunk)")] = 1,
 ) -> None:
     """Evaluate every rule over the population; write one row per payable line; print a summary."""
+    if chunk is not None:
+        _batch_chunked(population, out_file, rule, as_json, chunk, workers)
+        return
     t0 = time.perf_counter()
     pop = open_population(population)
     loaded = time.perf_counter() - t0
@@ -107,6 +116,44 @@ def batch(
         "input_rows": rows,
         "candidates": run.candidates.num_rows,
         "seconds": {"load": round(loaded, 3)} | {k: round(v, 3) for k, v in run.seconds.items()},
+        "out": str(out_file),
+        **totals,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_summary(payload)
+
+
+def _batch_chunked(
+    population: Path, out_file: Path, rule: list[str] | None, as_json: bool, chunk: int, workers: int
+) -> None:
+    meta = read_meta(population)
+    with progress_bar() as progress:
+        task = progress.add_task("分块", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=f"分块 {done}/{total}")
+
+        run = run_chunked(population, out_file, chunk, workers, advance, rule)
+    t0 = time.perf_counter()
+    totals = batch_run.summary(
+        pq.read_table(out_file, columns=["rule", "kind", "district", "amount_fen", "beneficiary"])
+    )
+    payload: dict[str, Any] = {
+        "document": meta.document,
+        "year": meta.year,
+        "synthetic": meta.synthetic,
+        "entities": meta.entities,
+        "input_rows": run.input_rows,
+        "candidates": run.candidates,
+        "chunks": run.chunks,
+        "workers": workers,
+        "seconds": {
+            "load": round(run.seconds["plan"] + run.seconds["shuffle"], 3),
+            "evaluate": round(run.seconds["evaluate"], 3),
+            "candidates": round(time.perf_counter() - t0, 3),
+        },
         "out": str(out_file),
         **totals,
     }

@@ -116,9 +116,37 @@ def _party_size_figures(tables: Mapping[str, Table], name: str) -> tuple[str, Bo
     return "size_class", bad
 
 
+# --- 温浙集（开）管〔2019〕71号 (duixian.rulebook.wzjk_2019_71.case) ---------------------------------
+
+
+def _annual_year_once(tables: Mapping[str, Table], name: str) -> tuple[str, BoolArray]:
+    """Enterprise._one_row_per_year: an enterprise's yearly figures hold each year once."""
+    enterprises, annual = tables[name], tables[f"{name}.annual"]
+    bad = np.zeros(len(enterprises), dtype=bool)
+    if len(annual):
+        # year is 1990–2100 (the field's bounds): parent_row × 10^4 + year is one key per (enterprise, year)
+        keys = np.asarray(annual["parent_row"], dtype=np.int64) * 10_000 + np.asarray(annual["year"])
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        bad[annual["parent_row"][first[counts > 1]]] = True
+    return "annual", bad
+
+
+def _milestones_in_order(tables: Mapping[str, Table], name: str) -> tuple[str, BoolArray]:
+    """Competition._milestones_in_order: signed ≤ started ≤ ended, none given without the one before."""
+    c = tables[name]
+    signed, started, ended = (
+        c[f].astype("datetime64[D]") for f in ("contract_signed_on", "started_on", "ended_on")
+    )
+    bad = (~np.isnat(started) & np.isnat(signed)) | (~np.isnat(ended) & np.isnat(started))
+    bad |= (started < signed) | (ended < started)  # NaT compares False
+    return "started_on", np.asarray(bad, dtype=bool)
+
+
 DETECTORS: dict[tuple[str, str], Detector] = {
     ("duixian.rulebook.wzb_2019_76.case.Qualification", "_ordered"): _qualification_ordered,
     ("duixian.rulebook.wzb_2019_76.case.Loan", "_ordered"): _loan_ordered,
     ("duixian.rulebook.wzb_2019_76.case.BondIssue", "_shares"): _bond_shares,
     ("duixian.rulebook.wzb_2019_76.case.Party", "_size_figures"): _party_size_figures,
+    ("duixian.rulebook.wzjk_2019_71.case.Enterprise", "_one_row_per_year"): _annual_year_once,
+    ("duixian.rulebook.wzjk_2019_71.case.Competition", "_milestones_in_order"): _milestones_in_order,
 }

@@ -1,34 +1,23 @@
-"""SYNTHETIC populations for trying 免申即享 at city scale. Nothing here describes a real enterprise.
-
-Every party is named 合成企业…/合成银行…; population.yaml says ``synthetic: true`` and lists, in its
-``calibration`` text, which figures come from the gazette (quoted) and which are assumptions of the
-generator. Seeded: the same (document, entities, seed, year) always gives the same files.
-"""
+"""The synthetic population of 温政办〔2019〕76号: enterprises, banks, guarantors, an insurer; loans,
+guarantees, insurance policies, loss claims and guarantors' month-end figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from duixian import rulebook
-from duixian.population.checks import uscc_check_characters
-from duixian.population.schema import MONEY_TYPE, PERCENT_TYPE, decimal_array
-from duixian.population.write import write_population
-
-IntArray = npt.NDArray[np.int64]
-
-# GB/T 2260 county-level division codes of Wenzhou (龙港市 330383 since 2019-09); the USCC's
-# characters 3–8 hold the registration authority's division code.
-DIVISIONS = {
-    "鹿城区": "330302", "龙湾区": "330303", "瓯海区": "330304", "洞头区": "330305",
-    "永嘉县": "330324", "平阳县": "330326", "苍南县": "330327", "文成县": "330328",
-    "泰顺县": "330329", "瑞安市": "330381", "乐清市": "330382", "龙港市": "330383",
-}  # fmt: skip
+from duixian.population.synthetic._common import (
+    DIVISIONS,
+    REGISTERED_ENTERPRISES,
+    Generated,
+    choice,
+    dates,
+    days_in_year,
+    money,
+    numbered_ids,
+    percent,
+    usccs,
+)
 
 # Figures the gazette gives (温州市公报 2019年第12期), each with its words; the generator uses them
 # only as the ratios stated in CALIBRATION_76.
@@ -38,10 +27,6 @@ FARMER_CUSTODY_TARGET_YI = 200  # “农民资产授托代管融资余额达200�
 GUARANTEE_TARGET_YI = 120  # “小微企业融资担保在保余额达120亿元以上”
 FIRST_LOANS_PER_YEAR = 3000  # “首贷户数每年新增3000户以上”
 GENERAL_LOAN_RATE = 6  # “全市一般贷款加权平均利率控制在6%左右”
-# Outside source (not the gazette), for the order of magnitude only: 中国网·温州 2020-07-21,
-# “在册企业数达30.7万户” (registered enterprises, end of June 2020),
-# http://wz.china.com.cn/2020-07/21/content_41227905.html
-REGISTERED_ENTERPRISES = 307_000
 
 CALIBRATION_76 = f"""\
 合成数据（SYNTHETIC）：不是真实企业。由 duixian population generate 按种子生成。
@@ -61,50 +46,6 @@ CALIBRATION_76 = f"""\
 未生成：银行考核（c2）、科技金融资产证券化（c5）、债券（c6）、财政性存款（c9）、以前年度奖励（g3 c–e）。"""
 
 
-@dataclass
-class Generated:
-    tables: dict[str, pa.Table]
-    calibration: str
-
-
-def _choice(rng: np.random.Generator, options: list[str], p: list[float], n: int) -> npt.NDArray[np.object_]:
-    return np.asarray(options, dtype=object)[rng.choice(len(options), size=n, p=np.asarray(p) / sum(p))]
-
-
-def _ids(prefix: str, n: int, width: int) -> npt.NDArray[np.object_]:
-    return np.char.mod(f"{prefix}%0{width}d", np.arange(1, n + 1)).astype(object)
-
-
-def _usccs(
-    rng: np.random.Generator, districts: npt.NDArray[np.object_], category: str
-) -> npt.NDArray[np.object_]:
-    """Valid codes: 9 (工商) + category + the district's division code + 9 random digits + check."""
-    codes = np.vectorize(DIVISIONS.__getitem__, otypes=[object])(districts) if len(districts) else districts
-    serial = np.char.mod("%09d", rng.integers(0, 10**9, size=len(districts))).astype(object)
-    bodies = ("9" + category + codes + serial).astype(object)
-    codes_out: npt.NDArray[np.object_] = (bodies + uscc_check_characters(bodies)).astype(object)
-    return codes_out
-
-
-def _money(fen: IntArray) -> pa.Array:
-    return decimal_array(fen, MONEY_TYPE)
-
-
-def _percent(hundredths: IntArray) -> pa.Array:
-    """A percent given in hundredths of a percent (150 → 1.50%)."""
-    return decimal_array(np.asarray(hundredths, dtype=np.int64) * 10_000, PERCENT_TYPE)
-
-
-def _dates(days: npt.NDArray[np.datetime64]) -> pa.Array:
-    return pa.array(np.asarray(days, dtype="datetime64[D]"), type=pa.date32())
-
-
-def _days_in_year(rng: np.random.Generator, year: int, n: int) -> npt.NDArray[np.datetime64]:
-    start = np.datetime64(f"{year}-01-01")
-    length = int((np.datetime64(f"{year + 1}-01-01") - start).astype(int))
-    return start + rng.integers(0, length, size=n).astype("timedelta64[D]")
-
-
 def generate_76(entities: int, seed: int, year: int) -> Generated:
     """温政办〔2019〕76号: enterprises, banks, guarantors, an insurer; loans, guarantees, claims."""
     rng = np.random.default_rng(seed)
@@ -114,7 +55,7 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
 
     # Institutions (counts scale with the population; at least a few of each).
     n_banks, n_guarantors = int(np.clip(n // 2000, 3, 60)), int(np.clip(n // 5000, 2, 20))
-    bank_ids, guarantor_ids = _ids("B", n_banks, 4), _ids("G", n_guarantors, 4)
+    bank_ids, guarantor_ids = numbered_ids("B", n_banks, 4), numbered_ids("G", n_guarantors, 4)
     outside_bank = np.asarray(["B-OUT"], dtype=object)
     inst_ids = np.concatenate([bank_ids, outside_bank, guarantor_ids, np.asarray(["I0001"], dtype=object)])
     inst_names = np.concatenate(
@@ -128,23 +69,23 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
     inst_kind = np.asarray(
         ["bank"] * (n_banks + 1) + ["guarantor"] * n_guarantors + ["insurer"], dtype=object
     )
-    inst_district = _choice(rng, district_names, [1.0] * len(district_names), len(inst_ids))
+    inst_district = choice(rng, district_names, [1.0] * len(district_names), len(inst_ids))
     inst_district[n_banks] = "市外"
     government = np.zeros(len(inst_ids), dtype=bool)
     government[n_banks + 1 : n_banks + 1 + n_guarantors : 2] = True  # every other guarantor is governmental
     inst_capital = np.where(
         inst_kind == "guarantor", rng.integers(100, 501, size=len(inst_ids)) * 1_000_000 * 100, 0
     )
-    inst_uscc = _usccs(rng, np.where(inst_district == "市外", "鹿城区", inst_district), "1")
+    inst_uscc = usccs(rng, np.where(inst_district == "市外", "鹿城区", inst_district), "1")
 
     # Enterprises.
-    ent_ids = _ids("E", n, width)
+    ent_ids = numbered_ids("E", n, width)
     ent_names = np.char.mod(f"合成企业%0{width}d", np.arange(1, n + 1)).astype(object)
-    districts = _choice(rng, district_names, [1.0] * len(district_names), n)
-    size = _choice(rng, ["micro", "small", "medium", "large"], [0.72, 0.20, 0.07, 0.01], n)
-    ownership = _choice(rng, ["private", "state", "hmt", "foreign"], [0.95, 0.03, 0.01, 0.01], n)
-    legal_form = _choice(rng, ["company", "individual_business", "small_micro_owner"], [0.9, 0.07, 0.03], n)
-    mujun = _choice(rng, ["", "A", "B", "C", "D"], [0.6, 0.08, 0.2, 0.09, 0.03], n)
+    districts = choice(rng, district_names, [1.0] * len(district_names), n)
+    size = choice(rng, ["micro", "small", "medium", "large"], [0.72, 0.20, 0.07, 0.01], n)
+    ownership = choice(rng, ["private", "state", "hmt", "foreign"], [0.95, 0.03, 0.01, 0.01], n)
+    legal_form = choice(rng, ["company", "individual_business", "small_micro_owner"], [0.9, 0.07, 0.03], n)
+    mujun = choice(rng, ["", "A", "B", "C", "D"], [0.6, 0.08, 0.2, 0.09, 0.03], n)
     accident = rng.random(n) < 0.002
     incident = rng.random(n) < 0.001
     all_ids = np.concatenate([inst_ids, ent_ids])
@@ -153,7 +94,7 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
         {
             "id": pa.array(all_ids, pa.string()),
             "name": pa.array(np.concatenate([inst_names, ent_names]), pa.string()),
-            "uscc": pa.array(np.concatenate([inst_uscc, _usccs(rng, districts, "1")]), pa.string()),
+            "uscc": pa.array(np.concatenate([inst_uscc, usccs(rng, districts, "1")]), pa.string()),
             "kind": pa.array(
                 np.concatenate([inst_kind, np.full(n, "enterprise", dtype=object)]), pa.string()
             ),
@@ -166,7 +107,7 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
                 np.concatenate([np.full(m, "company", dtype=object), legal_form]), pa.string()
             ),
             "size_class": pa.array(np.concatenate([np.full(m, "large", dtype=object), size]), pa.string()),
-            "registered_capital": _money(np.concatenate([inst_capital, np.zeros(n, dtype=np.int64)])),
+            "registered_capital": money(np.concatenate([inst_capital, np.zeros(n, dtype=np.int64)])),
             "real_estate": pa.array(np.concatenate([np.zeros(m, dtype=bool), rng.random(n) < 0.02])),
             "mujun_class": pa.array(
                 np.concatenate(
@@ -203,8 +144,8 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
     qualifications = pa.table(
         {
             "kind": pa.array(np.concatenate(q_kind), pa.string()),
-            "valid_from": _dates(np.full(len(qp), np.datetime64(f"{year - 1}-01-01"))),
-            "valid_to": _dates(np.full(len(qp), np.datetime64(f"{year + 1}-12-31"))),
+            "valid_from": dates(np.full(len(qp), np.datetime64(f"{year - 1}-01-01"))),
+            "valid_to": dates(np.full(len(qp), np.datetime64(f"{year + 1}-12-31"))),
             "parent": pa.array(qp, pa.string()),
         }
     )
@@ -227,18 +168,18 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
         object
     )
     ip_pledge = rng.random(k) < IP_PLEDGE_TARGET_YI / LOAN_BALANCE_YI
-    loan_ids = _ids("L", k, max(7, len(str(k))))
+    loan_ids = numbered_ids("L", k, max(7, len(str(k))))
     loans = pa.table(
         {
             "id": pa.array(loan_ids, pa.string()),
             "borrower": pa.array(ent_ids[borrower_rows], pa.string()),
             "lender": pa.array(lender, pa.string()),
-            "principal": _money(principal),
-            "start_date": _dates(start),
-            "end_date": _dates(end),
-            "interest_paid": _money(interest),
+            "principal": money(principal),
+            "start_date": dates(start),
+            "end_date": dates(end),
+            "interest_paid": money(interest),
             "ip_pledge": pa.array(ip_pledge),
-            "valuation_fee": _money(np.where(ip_pledge, principal * 3 // 1000, 0)),
+            "valuation_fee": money(np.where(ip_pledge, principal * 3 // 1000, 0)),
             "first_loan": pa.array(rng.random(k) < FIRST_LOANS_PER_YEAR / REGISTERED_ENTERPRISES),
             "cdm_fund": pa.array(rng.random(k) < 0.001),
             "tech_renovation": pa.array(rng.random(k) < 0.02),
@@ -257,13 +198,13 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
     ).astype(np.int64)
     guarantees = pa.table(
         {
-            "id": pa.array(_ids("GT", g, 7), pa.string()),
+            "id": pa.array(numbered_ids("GT", g, 7), pa.string()),
             "borrower": pa.array(ent_ids[borrower_rows[guaranteed]], pa.string()),
             "guarantor": pa.array(guarantor_ids[guarantor_rows], pa.string()),
             "loan": pa.array(loan_ids[guaranteed], pa.string()),
-            "fee_rate": _percent(fee_hundredths),
-            "fee_paid": _money(principal[guaranteed] * fee_hundredths // 10_000),
-            "paid_on": _dates(_days_in_year(rng, year, g)),
+            "fee_rate": percent(fee_hundredths),
+            "fee_paid": money(principal[guaranteed] * fee_hundredths // 10_000),
+            "paid_on": dates(days_in_year(rng, year, g)),
             "first_guarantee": pa.array(rng.random(g) < 0.1),
             "cdm_fund": pa.array(
                 np.asarray(loans.column("cdm_fund").to_numpy(zero_copy_only=False))[guaranteed]
@@ -277,12 +218,12 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
     premium_hundredths = rng.choice([100, 150, 200], size=s).astype(np.int64)
     insurance = pa.table(
         {
-            "id": pa.array(_ids("IP", s, 7), pa.string()),
+            "id": pa.array(numbered_ids("IP", s, 7), pa.string()),
             "borrower": pa.array(ent_ids[insured], pa.string()),
             "insurer": pa.array(np.full(s, "I0001", dtype=object), pa.string()),
-            "premium_rate": _percent(premium_hundredths),
-            "premium_paid": _money(500_000 * 100 * premium_hundredths // 10_000),
-            "paid_on": _dates(_days_in_year(rng, year, s)),
+            "premium_rate": percent(premium_hundredths),
+            "premium_paid": money(500_000 * 100 * premium_hundredths // 10_000),
+            "paid_on": dates(days_in_year(rng, year, s)),
             "first_time": pa.array(rng.random(s) < 0.3),
         }
     )
@@ -297,7 +238,7 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
     g_claimants = guarantor_ids[guarantor_rows[np.searchsorted(guaranteed, defaulted_g)]]
     claims = pa.table(
         {
-            "id": pa.array(_ids("K", c, 7), pa.string()),
+            "id": pa.array(numbered_ids("K", c, 7), pa.string()),
             "claimant": pa.array(
                 np.concatenate([g_claimants, lender[ip_rows], lender[custody_rows]]), pa.string()
             ),
@@ -312,8 +253,8 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
             ),
             "loan": pa.array(loan_ids[claim_loans], pa.string()),
             "counterparty": pa.array(ent_ids[borrower_rows[claim_loans]], pa.string()),
-            "principal_loss": _money(principal[claim_loans] // 2),
-            "confirmed_on": _dates(_days_in_year(rng, year, c)),
+            "principal_loss": money(principal[claim_loans] // 2),
+            "confirmed_on": dates(days_in_year(rng, year, c)),
             "court_final_ruling": pa.array(rng.random(c) < 0.5),
             "small_micro_or_agri": pa.array(
                 np.concatenate([np.ones(len(defaulted_g), bool), np.zeros(c - len(defaulted_g), bool)])
@@ -340,10 +281,10 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
             "guarantor": pa.array(rows_g, pa.string()),
             "month": pa.array(rows_m, pa.string()),
             "clients": pa.array(clients, pa.int64()),
-            "balance": _money(balance_fen),
+            "balance": money(balance_fen),
             "small_micro_clients": pa.array(clients, pa.int64()),
-            "small_micro_balance": _money(balance_fen * 8 // 10),
-            "private_growth_balance": _money(balance_fen // 20),
+            "small_micro_balance": money(balance_fen * 8 // 10),
+            "private_growth_balance": money(balance_fen // 20),
         }
     )
     tables = {
@@ -356,22 +297,3 @@ def generate_76(entities: int, seed: int, year: int) -> Generated:
         "guarantor_months": guarantor_months,
     }
     return Generated(tables, CALIBRATION_76)
-
-
-GENERATORS: dict[str, Callable[[int, int, int], Generated]] = {"wzb-2019-76": generate_76}
-
-
-def generate(document_id: str, entities: int, seed: int, year: int, out: Path | str) -> Path:
-    if document_id not in GENERATORS:
-        raise KeyError(f"no synthetic generator for {document_id} (have: {', '.join(GENERATORS)})")
-    made = GENERATORS[document_id](entities, seed, year)
-    return write_population(
-        out,
-        rulebook.documents()[document_id],
-        year,
-        made.tables,
-        synthetic=True,
-        seed=seed,
-        entities=entities,
-        calibration=made.calibration,
-    )
