@@ -92,7 +92,7 @@ def run_chunked(
     output.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="duixian-chunks-", dir=output.parent))
     try:
-        cut = _Cut.of(plan, specs, files, document.references, chunk_entities)
+        cut = _Cut.of(plan, files, document.references, chunk_entities)
         t1 = time.perf_counter()
         _shuffle(cut, plan, specs, files, scratch)
         _institution_side(cut, plan, specs, files, document.references, scratch)
@@ -103,7 +103,7 @@ def run_chunked(
                 side: tuple(sorted(r for r in plan.rules(side) if not rule_ids or r in rule_ids))
                 for side in (ENTERPRISE, INSTITUTION)
             },
-            present={name: tuple(_columns(files.get(name), spec)) for name, spec in specs.items()},
+            present={name: tuple(_columns(files.get(name))) for name, spec in specs.items()},
         )
         tasks = [(ENTERPRISE, i) for i in range(cut.chunks)] + [(INSTITUTION, 0)]
         metadata = {
@@ -152,7 +152,6 @@ class _Cut:
     def of(
         cls,
         plan: Plan,
-        specs: Mapping[str, TableSpec],
         files: Mapping[str, Path],
         references: Mapping[str, str],
         chunk_entities: int,
@@ -160,15 +159,15 @@ class _Cut:
         party = plan.party_table
         if party not in files:
             raise InputError(f"{party}.parquet", "missing: a chunked run needs the parties table")
-        parties = _read(files[party], ["id", "kind"], specs[party])
+        parties = _read(files[party], ["id", "kind"])
         ids = pc.cast(parties["id"], pa.string()).combine_chunks()
         kind = pc.fill_null(pc.cast(parties["kind"], pa.string()), "enterprise")
         named = [ids.filter(pc.not_equal(kind, "enterprise").combine_chunks())]
         for ref, target in references.items():
             table, column = ref.rsplit(".", 1)
             other_role = table in plan.enterprise_keys and column != plan.enterprise_keys[table]
-            if target == party and other_role and table in files and column in _columns(files[table], None):
-                named.append(pc.cast(_read(files[table], [column], specs[table])[column], pa.string()))
+            if target == party and other_role and table in files and column in _columns(files[table]):
+                named.append(pc.cast(_read(files[table], [column])[column], pa.string()))
         shared = pc.unique(pa.chunked_array(named, type=pa.string()).combine_chunks()).drop_null()
         shared = shared.filter(pc.not_equal(shared, ""))
         return cls(
@@ -188,7 +187,7 @@ def _shuffle(
         key = "parent" if spec.parent == party else key
         writers: dict[int, pq.ParquetWriter] = {}
         try:
-            for batch in _batches(files[name], spec):
+            for batch in _batches(files[name]):
                 keys = pc.cast(batch.column(key), pa.string()).fill_null("")
                 chunk = cut.chunk_of(keys)
                 if name != party and spec.parent != party:
@@ -215,7 +214,7 @@ def _institution_side(
     """The institution task's tables: its own whole, the rows they name, the parties they name (less
     those shared anyway) and the prior awards of the parties it has."""
     party = plan.party_table
-    selected = {t: _read(files[t], None, specs[t]) for t in plan.institution_tables if t in files}
+    selected = {t: _read(files[t], None) for t in plan.institution_tables if t in files}
     done: set[str] = set()
     while True:  # the rows the selected tables name (claimed loans …), until nothing new is named
         todo = {
@@ -232,7 +231,7 @@ def _institution_side(
             refs = [r for r, t in references.items() if t == target and r.rsplit(".", 1)[0] in selected]
             done.update(refs)
             wanted = [_ids(selected[r.rsplit(".", 1)[0]], r.rsplit(".", 1)[1]) for r in refs]
-            selected[target] = _filter_file(files[target], specs[target], "id", _union(wanted))
+            selected[target] = _filter_file(files[target], "id", _union(wanted))
     named = [
         _ids(selected[table], column)
         for table, column in (ref.rsplit(".", 1) for ref, target in references.items() if target == party)
@@ -240,14 +239,14 @@ def _institution_side(
     ]
     own = _union(named)
     own = own.filter(pc.invert(pc.is_in(own, value_set=cut.shared)))
-    selected[party] = _filter_file(files[party], specs[party], "id", own)
+    selected[party] = _filter_file(files[party], "id", own)
     for child, spec in specs.items():
         if spec.parent == party and child in files:
-            selected[child] = _filter_file(files[child], spec, "parent", own)
+            selected[child] = _filter_file(files[child], "parent", own)
     present = _union([own, cut.shared])
     for table, column in plan.follow_party.items():
         if table in files:
-            selected[table] = _filter_file(files[table], specs[table], column, present)
+            selected[table] = _filter_file(files[table], column, present)
     for name, table in selected.items():
         pq.write_table(table, scratch / f"institution.{name}.parquet")
 
@@ -391,15 +390,15 @@ def _row_count(file: Path) -> int:
     )
 
 
-def _columns(file: Path | None, spec: TableSpec | None) -> list[str]:
+def _columns(file: Path | None) -> list[str]:
     if file is None:
         return []
     if file.suffix == ".parquet":
         return [c for c in pq.read_schema(file).names if c != ROW]
-    return [c for c in _read(file, None, spec).column_names if c != ROW]
+    return [c for c in _read(file, None).column_names if c != ROW]
 
 
-def _batches(file: Path, spec: TableSpec | None) -> Iterator[pa.RecordBatch]:
+def _batches(file: Path) -> Iterator[pa.RecordBatch]:
     """The file in row batches, each with its rows' positions in the whole table (``_row``)."""
     start = 0
     if file.suffix == ".parquet":
@@ -412,10 +411,14 @@ def _batches(file: Path, spec: TableSpec | None) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_arrays([*batch.columns, rows], names=[*batch.schema.names, ROW])
 
 
-def _read(file: Path, columns: list[str] | None, spec: TableSpec | None) -> pa.Table:
+def _read(file: Path, columns: list[str] | None) -> pa.Table:
     """Some columns of a table file, or all of them with ``_row``."""
     if columns is None:
-        return pa.Table.from_batches(list(_batches(file, spec)))
+        batches = list(_batches(file))
+        if batches:
+            return pa.Table.from_batches(batches)
+        empty = _read_any(file)  # a file without rows still has its columns
+        return empty.append_column(ROW, pa.array([], pa.int64()))
     if file.suffix == ".parquet":
         return pq.read_table(file, columns=columns)
     return _read_any(file).select(columns)
@@ -429,13 +432,13 @@ def _read_any(file: Path) -> pa.Table:
     return feather.read_table(file)
 
 
-def _filter_file(file: Path, spec: TableSpec, column: str, wanted: pa.Array) -> pa.Table:
+def _filter_file(file: Path, column: str, wanted: pa.Array) -> pa.Table:
     """The rows of a file whose ``column`` is one of ``wanted``, with ``_row``, streamed."""
     kept = [
         batch.filter(pc.is_in(pc.cast(batch.column(column), pa.string()), value_set=wanted))
-        for batch in _batches(file, spec)
+        for batch in _batches(file)
     ]
-    return pa.Table.from_batches(kept) if kept else _read(file, None, spec)
+    return pa.Table.from_batches(kept) if kept else _read(file, None)
 
 
 def _ids(table: pa.Table, column: str) -> pa.Array:
