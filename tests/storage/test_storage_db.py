@@ -21,7 +21,9 @@ from duixian.storage.models import Base, Party
 from duixian.storage.timestamps import SHANGHAI, shown
 
 TABLES = {"parties", "party_qualifications", "party_mujun_ratings", "party_incidents", "audit_log",
-          "audit_chain_head", "alembic_version"}  # fmt: skip
+          "audit_chain_head", "alembic_version", "applications", "application_attachments",
+          "application_events", "publicities", "publicity_items", "objections", "funds", "fund_entries",
+          "payment_batches", "payments", "clawbacks", "debarments"}  # fmt: skip
 
 
 def test_upgrade_creates_the_schema_the_models_describe(db_url: str) -> None:

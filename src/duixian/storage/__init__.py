@@ -7,6 +7,7 @@ models here; nothing in the engine or the rulebook knows about storage.
 
 from __future__ import annotations
 
+from duixian.storage import redemption  # noqa: F401  (its tables join Base's metadata)
 from duixian.storage.db import Database, resolve_url
 from duixian.storage.models import Base
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from duixian.storage import redemption  # noqa: F401  (registers the redemption tables on Base)
 from duixian.storage.db import make_engine
 from duixian.storage.models import Base
 
