@@ -13,7 +13,21 @@ from rich.table import Table
 
 from duixian import rulebook
 from duixian.calculator import calculate_case
-from duixian.cli import audit, db, machinery, population, reform, registry, spark, targets
+from duixian.cli import (
+    apply,
+    audit,
+    db,
+    fund,
+    machinery,
+    pay,
+    population,
+    publicise,
+    reform,
+    registry,
+    review,
+    spark,
+    targets,
+)
 from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import explain, to_text
@@ -137,6 +151,11 @@ app.add_typer(spark.app, name="spark")
 app.add_typer(db.app, name="db")
 app.add_typer(registry.app, name="registry")
 app.add_typer(audit.app, name="audit")
+app.add_typer(apply.app, name="apply")
+app.add_typer(review.app, name="review")
+app.add_typer(publicise.app, name="publicise")
+app.add_typer(pay.app, name="pay")
+app.add_typer(fund.app, name="fund")
 app.command("batch")(population.batch)
 app.command("reform")(reform.reform)
 
