@@ -17,6 +17,7 @@ from duixian.cli import (
     apply,
     audit,
     db,
+    demo,
     fund,
     machinery,
     pay,
@@ -156,6 +157,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(publicise.app, name="publicise")
 app.add_typer(pay.app, name="pay")
 app.add_typer(fund.app, name="fund")
+app.add_typer(demo.app, name="demo")
 app.command("batch")(population.batch)
 app.command("reform")(reform.reform)
 

@@ -20,7 +20,9 @@ amount for one project across clauses, the top-up and the difference) hold acros
 rulebook's own finalisers. A line of a provision counts only if an application for that provision
 brought its subject (a loan listed in a c8a application for its guarantee does not earn c1 unasked):
 other lines get the unmet condition ``CLAIMED`` before the finalisers run, so they take no cap and win
-no g3 comparison.
+no g3 comparison. Nor does a line that pays someone else: a case names several parties (a guarantee's
+guarantor, 130号's whole round of projects), and an application is granted what its applicant is owed —
+the lines whose beneficiary is the applicant's row (``APPLICANT_ROWS``, found by USCC).
 
     granted  = max(0, combined cash total − Σ granted_fen of those earlier applications)
     computed = this application's facts alone
@@ -59,10 +61,16 @@ from duixian.storage.redemption import Application
 
 # Documents whose cases carry a list of parties the registry describes (76号 Party = storage Party).
 REGISTRY_PARTIES: dict[str, str] = {"wzb-2019-76": "parties"}
+# The list in which an application's facts must name the applicant by USCC; only lines whose beneficiary
+# is that row count. Documents not listed grant every line of their facts (their cases concern one party).
+APPLICANT_ROWS: dict[str, str] = REGISTRY_PARTIES | {
+    "wzjk-2019-71": "enterprises",
+    "wswl-2019-130": "implementers",
+}
 # Fields of a case the system sets: never combined, never typed by the applicant.
 SYSTEM_FIELDS = frozenset({"year", "readings", "applied_on"})
 APPLIED_ON = "applied_on"
-CLAIMED = "已就本事项申报本条（未申报的事项不计入）"
+CLAIMED = "申请人就本事项申报了本条（未申报的事项、受益人非申请人的事项不计入）"
 REGISTRY_WINS = (
     "名称、主体类型、所在区县、政府性融资担保机构、所有制、组织形式、行业、从业人员、营业收入、资产总额、企业规模、"
     "资质、亩均评价（评价日前最近一年）、重大责任事故和较大群体性事件年度"
@@ -154,7 +162,7 @@ def check_facts(document: Document, facts: object, year: int, applicant_uscc: st
         raise InputErrors([_in_facts(e) for e in exc.errors]) from None
     except InputError as exc:
         raise _in_facts(exc) from None
-    party_list = REGISTRY_PARTIES.get(document.id)
+    party_list = APPLICANT_ROWS.get(document.id)
     if party_list is not None:
         _check_party_rows(body.get(party_list) or [], party_list, applicant_uscc)
     return CheckedFacts(body, sorted(readings) if isinstance(readings, Mapping) else [])
@@ -354,9 +362,21 @@ def _combine_scalar(name: str, cases: Sequence[Prepared]) -> Any:
 
 
 def evaluate_alone(document: Document, prepared: Prepared) -> Result:
-    """This application's facts alone, its provision only, by the engine's single-case path."""
+    """This application's facts alone, its provision only: the lines that pay its applicant."""
     provision = prepared.application.provision
-    return calculate(document, prepared.data, rulebook.parameters(), rulebook.register(), [provision])
+    every = calculate(document, prepared.data, rulebook.parameters(), rulebook.register(), [provision])
+    mine = applicant_ids(document, prepared.data, prepared.application.party.uscc)
+    if mine is None:
+        return every
+    return evaluate_claimed(document, prepared.data, {provision: subjects(every, provision, mine)})
+
+
+def applicant_ids(document: Document, data: Mapping[str, Any], uscc: str) -> set[str] | None:
+    """The ids of the applicant's row in the case (None: the document's cases name no parties by USCC)."""
+    party_list = APPLICANT_ROWS.get(document.id)
+    if party_list is None:
+        return None
+    return {str(row["id"]) for row in data.get(party_list) or [] if row.get("uscc") == uscc}
 
 
 def evaluate_claimed(document: Document, data: Mapping[str, Any], claims: Mapping[str, set[str]]) -> Result:
@@ -385,8 +405,16 @@ def evaluate_claimed(document: Document, data: Mapping[str, Any], claims: Mappin
     return result
 
 
-def subjects(result: Result, rule_id: str) -> set[str]:
-    return {str(s) for lines in result.lines if lines.rule_id == rule_id for s in lines.subject.tolist()}
+def subjects(result: Result, rule_id: str, beneficiaries: set[str] | None = None) -> set[str]:
+    """The subjects of a rule's lines (only those paying one of ``beneficiaries``, where given)."""
+    found: set[str] = set()
+    for lines in result.lines:
+        if lines.rule_id != rule_id:
+            continue
+        for subject, beneficiary in zip(lines.subject.tolist(), lines.beneficiary.tolist(), strict=True):
+            if beneficiaries is None or str(beneficiary) in beneficiaries:
+                found.add(str(subject))
+    return found
 
 
 # --- the assessment ---------------------------------------------------------------------------------
@@ -426,7 +454,10 @@ def assess(session: Session, application: Application, on: dt.date) -> Assessmen
     claims: dict[str, set[str]] = {}
     for case in cases:
         own = alone if case is cases[-1] else evaluate_alone(document, case)
-        claims.setdefault(case.application.provision, set()).update(subjects(own, case.application.provision))
+        mine = applicant_ids(document, case.data, application.party.uscc)
+        claims.setdefault(case.application.provision, set()).update(
+            subjects(own, case.application.provision, mine)
+        )
     combined = evaluate_claimed(document, combine(document, cases), claims)
     total = combined.total("cash")
     already = sum(a.granted_fen or 0 for a in earlier)
