@@ -237,7 +237,11 @@ def a5_facts(rng: np.random.Generator, uscc: str, n: int, pool: Institutions) ->
         "released_on": "2020-06-30",
         "amount_decided": _round(rng, 50_000, 200_000, 10_000),
     }
-    return {"year": 2020, "enterprises": [_zone_enterprise(rng, uscc, "online_audiovisual")], "ip_works": [work]}
+    return {
+        "year": 2020,
+        "enterprises": [_zone_enterprise(rng, uscc, "online_audiovisual")],
+        "ip_works": [work],
+    }
 
 
 def a6_facts(rng: np.random.Generator, uscc: str, n: int, pool: Institutions) -> dict[str, Any]:
