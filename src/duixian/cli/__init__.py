@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from duixian import rulebook
-from duixian.calculator import calculate_case
+from duixian.calculator import calculate_case, case_payload, rule_library
 from duixian.cli import (
     apply,
     audit,
@@ -26,12 +26,13 @@ from duixian.cli import (
     reform,
     registry,
     review,
+    serve,
     spark,
     targets,
 )
 from duixian.cli._common import out, user_errors
 from duixian.engine.case import read_document
-from duixian.engine.explain import explain, to_text
+from duixian.engine.explain import to_text
 from duixian.engine.money import format_fen
 from duixian.engine.rules import MONEY_KINDS
 from duixian.errors import InputError
@@ -47,19 +48,7 @@ app = typer.Typer(
 @app.command()
 def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False) -> None:
     """List every rule with the clause it implements."""
-    items = [
-        {
-            "id": spec.id,
-            "title": spec.title,
-            "kind": spec.kind,
-            "document": doc.number,
-            "clause": spec.clause,
-            "citation": f"{doc.number} {spec.clause}：“{spec.quote}”",
-            "applies": {"from": str(doc.applies_from), "to": None if doc.open_ended else str(doc.applies_to)},
-        }
-        for doc in rulebook.documents().values()
-        for spec in doc.ordered_rules()
-    ]
+    items = rule_library()
     if as_json:
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
@@ -83,19 +72,12 @@ def calc(
 ) -> None:
     """Compute every amount a case is owed, each with its explanation."""
     result = calculate_case(read_document(case), rule)
-    items = explain(result, include_ineligible=all_lines)
-    total, deposits = result.total("cash"), result.total("deposit")
+    payload = case_payload(result, include_ineligible=all_lines)
     if as_json:
-        payload: dict[str, Any] = {"document": result.document.id, "year": result.context.year}
-        payload |= {
-            "total": {"fen": total, "yuan": format_fen(total)},
-            "deposit_quota_total": {"fen": deposits, "yuan": format_fen(deposits)},
-            "lines": items,
-        }
-        if result.timing is not None:
-            payload["timing"] = result.timing
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
+    items = payload["lines"]
+    total, deposits = result.total("cash"), result.total("deposit")
     table = Table("规则", "对象", "事项", "金额（元）/结论", "上限/扣减")
     for item in items:
         notes = list(dict.fromkeys(item["caps_bound"] + [a["adjustment"] for a in item["adjustments"]]))
@@ -158,6 +140,7 @@ app.add_typer(publicise.app, name="publicise")
 app.add_typer(pay.app, name="pay")
 app.add_typer(fund.app, name="fund")
 app.add_typer(demo.app, name="demo")
+app.command("serve")(serve.serve)
 app.command("batch")(population.batch)
 app.command("reform")(reform.reform)
 

@@ -1,0 +1,70 @@
+"""`duixian serve` — the web UI and JSON API (FastAPI under uvicorn).
+
+    duixian serve [--db URL] [--demo] [--host 127.0.0.1] [--port 8000]
+
+``--demo`` loads the SYNTHETIC demo (合成示例, invented parties) into a fresh temporary SQLite file and
+serves that; otherwise the database is ``--db``, ``DUIXIAN_DATABASE_URL`` or the embedded default, and
+its schema must be current (``duixian db upgrade``). There is no login yet: whoever uses the pages types
+the 操作人, and it goes into the audit log as typed — serve on 127.0.0.1 unless the network is trusted.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duixian.cli._common import out, user_errors
+from duixian.cli.db import DbOption, database_errors
+from duixian.domain import demo
+from duixian.domain.demo_data import LABEL
+from duixian.errors import InputError
+from duixian.storage import migrate
+from duixian.storage.db import Database, resolve_url, shown_url
+
+DEMO_SEED, DEMO_SIZE = 7, 40
+
+
+def demo_database() -> str:
+    """A new temporary SQLite file holding the synthetic demo; its URL."""
+    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='duixian-demo-')) / 'demo.db'}"
+    database = Database(url)
+    try:
+        migrate.upgrade(database)
+        demo.load(database, DEMO_SEED, DEMO_SIZE)
+    finally:
+        database.dispose()
+    return url
+
+
+@user_errors
+@database_errors
+def serve(
+    db: DbOption = None,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help=f"载入{LABEL}数据（虚构）到临时 SQLite 文件并以其提供服务")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API (/api, docs at /docs)."""
+    import uvicorn  # the web stack loads only for this command
+
+    from duixian.web import create_app
+
+    if with_demo and db:
+        raise InputError("--demo", "--demo 使用新的临时数据库，不能与 --db 同用")
+    url = demo_database() if with_demo else resolve_url(db)
+    app = create_app(url)
+    shown_host = f"[{host}]" if ":" in host else host
+    if with_demo:
+        out.print(f"已载入{LABEL}数据（虚构，不是真实企业）到 {shown_url(url)}", highlight=False)
+    out.print(
+        f"兑现网页：http://{shown_host}:{port}/ （接口文档 http://{shown_host}:{port}/docs；Ctrl+C 停止）",
+        highlight=False,
+        soft_wrap=True,
+    )
+    out.print("尚无登录：操作人由填写人自报，记入审计日志", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
