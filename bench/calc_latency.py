@@ -40,10 +40,11 @@ def _explained(data: Mapping[str, Any]) -> list[str]:
 
 
 def example_cases(every: bool) -> list[Path]:
-    """Examples that are cases (they name a ``document``), one per document unless ``every``."""
+    """Examples that are cases (they name a ``document`` and a ``year``; a reform names a document
+    but no year), one per document unless ``every``."""
     chosen = []
     for folder in sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir()):
-        cases = [p for p in sorted(folder.glob("*.yaml")) if "document" in read_document(p)]
+        cases = [p for p in sorted(folder.glob("*.yaml")) if {"document", "year"} <= read_document(p).keys()]
         chosen.extend(cases if every else cases[:1])
     return chosen
 

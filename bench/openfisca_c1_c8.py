@@ -125,6 +125,7 @@ def _peak_mb() -> float:
 def duixian_tables(a: Arrays) -> dict[str, Any]:
     """The Arrow tables of a population directory, from the shared arrays."""
     import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     from duixian.population.schema import MONEY_TYPE, PERCENT_TYPE, decimal_array
 
@@ -146,27 +147,31 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
         np.concatenate([[0], np.cumsum(np.concatenate([np.zeros(m, bool), a["incident"]]))]).astype(np.int32),
         pa.array(np.full(int(a["incident"].sum()), YEAR, dtype=np.int64)),
     )
-    mujun = np.asarray(MUJUN, dtype=object)[a["mujun"]]
-    mujun[mujun == ""] = None  # not rated
+
+    def text(codes: npt.NDArray[Any], words: list[str]) -> Any:
+        """words[codes] as an Arrow text column, taken in C (as a category column of Parquet is)."""
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(words)).cast(
+            pa.string()
+        )
+
+    ids = pa.array(a["id"])
+    mujun = text(a["mujun"], MUJUN)
+    mujun = pc.if_else(pc.equal(mujun, ""), pa.scalar(None, pa.string()), mujun)  # "" = not rated
     parties = pa.table(
         {
-            "id": pa.concat_arrays([pa.array(inst["id"]), pa.array(a["id"])]),
-            "kind": pa.concat_arrays([pa.array(inst["kind"]), pa.array(np.full(n, "enterprise"))]),
-            "district": pa.concat_arrays(
-                [pa.array(inst["district"]), pa.array(np.asarray(DISTRICTS)[a["district"]])]
-            ),
+            "id": pa.concat_arrays([pa.array(inst["id"]), ids]),
+            "kind": pa.concat_arrays([pa.array(inst["kind"]), text(np.zeros(n, np.int32), ["enterprise"])]),
+            "district": pa.concat_arrays([pa.array(inst["district"]), text(a["district"], DISTRICTS)]),
             "independent_legal_person": pa.array(
                 np.concatenate([np.ones(m, bool), a["independent_legal_person"]])
             ),
             "government_guarantor": pa.array(
                 np.concatenate([inst["government_guarantor"], np.zeros(n, bool)])
             ),
-            "legal_form": pa.concat_arrays(
-                [pa.array(["company"] * m), pa.array(np.asarray(LEGAL_FORMS)[a["legal_form"]])]
-            ),
-            "size_class": pa.concat_arrays([pa.array(["large"] * m), pa.array(np.asarray(SIZES)[a["size"]])]),
+            "legal_form": pa.concat_arrays([pa.array(["company"] * m), text(a["legal_form"], LEGAL_FORMS)]),
+            "size_class": pa.concat_arrays([pa.array(["large"] * m), text(a["size"], SIZES)]),
             "real_estate": pa.array(np.concatenate([np.zeros(m, bool), a["real_estate"]])),
-            "mujun_class": pa.concat_arrays([pa.nulls(m, pa.string()), pa.array(mujun, pa.string())]),
+            "mujun_class": pa.concat_arrays([pa.nulls(m, pa.string()), mujun]),
             "major_accident_years": accident_years,
             "mass_incident_years": incident_years,
         }
@@ -174,19 +179,19 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
     held = np.flatnonzero(a["qualification"] > 0)
     qualifications = pa.table(
         {
-            "kind": pa.array(np.asarray(QUALIFICATIONS)[a["qualification"][held]]),
+            "kind": text(a["qualification"][held], QUALIFICATIONS),
             "valid_from": pa.array(np.full(len(held), np.datetime64(f"{YEAR - 1}-01-01")), pa.date32()),
             "valid_to": pa.array(np.full(len(held), np.datetime64(f"{YEAR + 1}-12-31")), pa.date32()),
-            "parent": pa.array(a["id"][held]),
+            "parent": ids.take(pa.array(held)),
         }
     )
-    borrower = pa.array(a["id"])
-    loan_ids = np.char.replace(a["id"], "E", "L")
+    borrower = ids
+    loan_ids = pc.replace_substring(ids, "E", "L")
     loans = pa.table(
         {
-            "id": pa.array(loan_ids),
+            "id": loan_ids,
             "borrower": borrower,
-            "lender": pa.array(np.asarray(bank_ids)[a["lender"]]),
+            "lender": text(a["lender"], bank_ids),
             "principal": decimal_array(a["principal_fen"], MONEY_TYPE),
             "start_date": pa.array(a["loan_start"], pa.date32()),
             "end_date": pa.array(a["loan_end"], pa.date32()),
@@ -194,10 +199,10 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
     )
     guarantees = pa.table(
         {
-            "id": pa.array(np.char.replace(a["id"], "E", "GT")),
+            "id": pc.replace_substring(ids, "E", "GT"),
             "borrower": borrower,
-            "guarantor": pa.array(np.asarray(guarantor_ids)[a["guarantor"]]),
-            "loan": pa.array(loan_ids),
+            "guarantor": text(a["guarantor"], guarantor_ids),
+            "loan": loan_ids,
             "fee_rate": decimal_array(a["fee_hundredths"] * 10_000, PERCENT_TYPE),
             "fee_paid": decimal_array(a["fee_paid_fen"], MONEY_TYPE),
             "paid_on": pa.array(a["guarantee_paid_on"], pa.date32()),
@@ -207,9 +212,9 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
     )
     insurance = pa.table(
         {
-            "id": pa.array(np.char.replace(a["id"], "E", "IP")),
+            "id": pc.replace_substring(ids, "E", "IP"),
             "borrower": borrower,
-            "insurer": pa.array(np.full(n, "I0001")),
+            "insurer": text(np.zeros(n, np.int32), ["I0001"]),
             "premium_rate": decimal_array(a["premium_hundredths"] * 10_000, PERCENT_TYPE),
             "premium_paid": decimal_array(a["premium_paid_fen"], MONEY_TYPE),
             "paid_on": pa.array(a["insurance_paid_on"], pa.date32()),

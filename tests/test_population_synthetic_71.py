@@ -1,9 +1,8 @@
 """The synthetic population of 温浙集（开）管〔2019〕71号: seeded, loadable, labelled, paying under every money
 rule, and each paying enterprise evaluated alone equals the batch to the fen.
 
-An enterprise's own case is cut out here (its enterprise row with its yearly figures, and every row
-whose ``enterprise`` names it): ``population.write.extract_case`` follows references to a table called
-``parties`` only, and 71号's enterprises are ``enterprises``.
+An enterprise's own case is cut out by ``population.write.extract_case`` (as ``duixian population case``
+does): its enterprise row with its yearly figures, and every row whose ``enterprise`` names it.
 
 a5 is ``population=True`` (30 IPs a year across the zone), so it is not compared; and because 附则3
 counts a5's awards in an enterprise's limit, an enterprise whose a5 awards differ alone (its IPs all
@@ -15,16 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from duixian import rulebook
@@ -33,10 +29,11 @@ from duixian.cli import app
 from duixian.engine.evaluate import Result
 from duixian.engine.rules import MONEY_KINDS
 from duixian.errors import InputError
-from duixian.population import Population, open_population
+from duixian.population import open_population
 from duixian.population.batch import run_batch
 from duixian.population.load import read_arrow_tables
 from duixian.population.synthetic import GENERATORS, generate
+from duixian.population.write import extract_case
 
 DOCUMENT = "wzjk-2019-71"
 ENTITIES = 2000
@@ -109,39 +106,6 @@ def test_every_money_rule_has_paying_candidates(population_dir: Path) -> None:
     assert all(fen > 0 for fen in run.candidates.column("amount_fen").to_pylist())
 
 
-def _plain(value: Any) -> Any:
-    """A value as a case file writes it (dates as text, money as exact decimal text)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _rows(table: pa.Table, column: str, ids: Iterable[str]) -> list[dict[str, Any]]:
-    picked = table.filter(pc.is_in(table.column(column), value_set=pa.array(sorted(ids), pa.string())))
-    return [{k: _plain(v) for k, v in row.items() if v is not None} for row in picked.to_pylist()]
-
-
-def _own_case(pop: Population, raw: Mapping[str, pa.Table], enterprise: str) -> dict[str, Any]:
-    """The enterprise's case alone: its row and yearly figures, and every row that names it."""
-    case: dict[str, Any] = {"document": pop.document.id, "year": pop.year}
-    if pop.meta.readings:
-        case["readings"] = dict(pop.meta.readings)
-    rows = _rows(raw["enterprises"], "id", [enterprise])
-    for row in rows:
-        annual = _rows(raw["enterprises.annual"], "parent", [enterprise])
-        row["annual"] = [{k: v for k, v in a.items() if k != "parent"} for a in annual]
-    case["enterprises"] = rows
-    for ref, target in pop.document.references.items():
-        table, column = ref.rsplit(".", 1)
-        assert target == "enterprises"
-        found = _rows(raw[table], column, [enterprise])
-        if found:
-            case[table] = found
-    return case
-
-
 def _lines(result: Result, enterprise: str, *, before_finalise: bool = False) -> dict[tuple[str, str], int]:
     """The enterprise's lines of every money rule (not population-wide ones), by (rule, subject)."""
     out: dict[tuple[str, str], int] = {}
@@ -179,7 +143,9 @@ def test_each_paying_enterprise_alone_equals_the_batch(
     compared_lines = 0
     quota_cut = 0  # enterprises whose IPs all win alone but not all in the batch
     for enterprise in dict.fromkeys(paying + rest):
-        alone = calculate_case(_own_case(pop, raw, enterprise))
+        own = extract_case(pop.document, pop.year, pop.meta.readings, raw, [enterprise], pop.meta.case)
+        assert own["enterprises"][0]["id"] == enterprise
+        alone = calculate_case(own)
         single, batch = _lines(alone, enterprise), _lines(run.result, enterprise)
         assert single.keys() == batch.keys(), enterprise
         if _only(single, A5) == _only(batch, A5):
@@ -217,5 +183,16 @@ def test_cli_generates_and_batches_71(tmp_path: Path) -> None:
     summary = json.loads(result.output)
     assert summary["document"] == DOCUMENT and summary["synthetic"] is True
     assert {r["rule"] for r in summary["by_rule"]} == set(pq.read_table(out).column("rule").to_pylist())
+    # An enterprise's own case as YAML, which `duixian calc` reads back: its own row and rows.
+    paid = pq.read_table(out).column("beneficiary")[0].as_py()
+    result = runner.invoke(app, ["population", "case", str(pop), paid])
+    assert result.exit_code == 0, result.output
+    case = yaml.safe_load(result.output)
+    assert case["document"] == DOCUMENT and [e["id"] for e in case["enterprises"]] == [paid]
+    owned = [rows for name, rows in case.items() if isinstance(rows, list) and name != "enterprises"]
+    assert owned and all(row["enterprise"] == paid for rows in owned for row in rows)
+    assert calculate_case(case).total() > 0
+    result = runner.invoke(app, ["population", "case", str(pop), "E-NOBODY"])
+    assert result.exit_code != 0 and "E-NOBODY" in result.output
     result = runner.invoke(app, [*args, "--year", "2030", "--out", str(tmp_path / "late")])
     assert result.exit_code == 2 and "year" in result.output

@@ -29,7 +29,7 @@ from duixian.population import batch as batch_run
 from duixian.population.load import META_FILE, open_population, read_arrow_tables, read_meta
 from duixian.population.synthetic import GENERATORS
 from duixian.population.synthetic import generate as generate_population
-from duixian.population.write import case_to_arrow, extract_case, write_population
+from duixian.population.write import case_to_arrow, extract_case, party_table, write_population
 
 app: typer.Typer = typer.Typer(
     help="人群批量兑现（免申即享）：以 Parquet 表描述全市企业，用与单个案例相同的规则计算",
@@ -202,10 +202,11 @@ def case(
     """Print one enterprise's own case (its rows and the institutions they name) as YAML for `duixian calc`."""
     pop_meta = open_population(population)
     raw = read_arrow_tables(population, pop_meta.document)
-    known = set(raw["parties"].column("id").to_pylist()) if "parties" in raw else set()
+    parties = party_table(pop_meta.document)  # 76号 parties, 71号 enterprises
+    known = set(raw[parties].column("id").to_pylist()) if parties else set()
     missing = [p for p in party if p not in known]
     if missing:
-        raise InputError("party", f"no party has id {', '.join(missing)}")
+        raise InputError("party", f"{parties or '主体'} 中没有 id 为 {', '.join(missing)} 的记录")
     data = extract_case(
         pop_meta.document,
         pop_meta.year,

@@ -48,6 +48,9 @@ from duixian.population.load import META_FILE, SHOWN_ERRORS, read_arrow_tables, 
 from duixian.population.schema import TableSpec, population_schema
 
 ROW = "_row"  # a row's position in its table over the whole population (for errors, and order)
+# Chunk files are Arrow IPC, uncompressed: written once and read once on the same machine, where
+# Parquet's encoding and compression cost more time (a third of the shuffle) than the disk they save.
+SCRATCH = ".arrow"
 BATCH_ROWS = 262_144
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
 
@@ -91,6 +94,7 @@ def run_chunked(
     files = _table_files(path, document)
     output.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="duixian-chunks-", dir=output.parent))
+    pool = _warm_pool(workers)  # the workers import duixian and parse the rulebook while we cut
     try:
         cut = _Cut.of(plan, files, document.references, chunk_entities)
         t1 = time.perf_counter()
@@ -112,9 +116,11 @@ def run_chunked(
             "synthetic": str(meta.synthetic).lower(),
             "readings": json.dumps(dict(readings.chosen), ensure_ascii=False),
         }
-        count = _evaluate_all(job, tasks, scratch, output, workers, progress, metadata)
+        count = _evaluate_all(job, tasks, scratch, output, pool, progress, metadata)
         t3 = time.perf_counter()
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         shutil.rmtree(scratch, ignore_errors=True)
     return ChunkedRun(
         output,
@@ -185,7 +191,7 @@ def _shuffle(
         if name not in files:
             continue
         key = "parent" if spec.parent == party else key
-        writers: dict[int, pq.ParquetWriter] = {}
+        writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
         try:
             for batch in _batches(files[name]):
                 keys = pc.cast(batch.column(key), pa.string()).fill_null("")
@@ -195,8 +201,8 @@ def _shuffle(
                 for number in np.unique(chunk):
                     part = batch.filter(pa.array(chunk == number))
                     if number not in writers:
-                        target = scratch / f"{'shared' if number < 0 else f'chunk-{number}'}.{name}.parquet"
-                        writers[int(number)] = pq.ParquetWriter(target, part.schema)
+                        target = scratch / f"{'shared' if number < 0 else f'chunk-{number}'}.{name}{SCRATCH}"
+                        writers[int(number)] = pa.ipc.new_file(target, part.schema)
                     writers[int(number)].write_batch(part)
         finally:
             for writer in writers.values():
@@ -248,7 +254,7 @@ def _institution_side(
         if table in files:
             selected[table] = _filter_file(files[table], column, present)
     for name, table in selected.items():
-        pq.write_table(table, scratch / f"institution.{name}.parquet")
+        feather.write_feather(table, scratch / f"institution.{name}{SCRATCH}", compression="uncompressed")
 
 
 def _text_hash(keys: pa.Array) -> np.ndarray:
@@ -282,7 +288,7 @@ def _evaluate_all(
     tasks: list[tuple[str, int]],
     scratch: Path,
     output: Path,
-    workers: int,
+    pool: concurrent.futures.ProcessPoolExecutor | None,
     progress: Progress | None,
     metadata: dict[str, str],
 ) -> int:
@@ -291,7 +297,7 @@ def _evaluate_all(
     paid: dict[str, set[str]] = {ENTERPRISE: set(), INSTITUTION: set()}
     writer = pq.ParquetWriter(output, _CANDIDATES.with_metadata(metadata))
     try:
-        for side, result in _results(job, tasks, scratch, workers):
+        for side, result in _results(job, tasks, scratch, pool):
             failed = result.filter(pc.is_valid(result[ERROR_FIELD]))
             if failed.num_rows:
                 errors += failed.num_rows
@@ -327,19 +333,36 @@ def _evaluate_all(
     return count
 
 
-def _results(
-    job: Job, tasks: list[tuple[str, int]], scratch: Path, workers: int
-) -> Iterator[tuple[str, pa.Table]]:
+def _warm_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
+    """``workers`` worker processes, started now, each parsing the rulebook as it starts (None: one
+    worker, the driver itself). Spawned, not forked: a fork of a process with Arrow's thread pools
+    running may hang."""
     if workers == 1:
+        return None
+    context = multiprocessing.get_context("spawn")
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+    for _ in range(workers):  # each submission with no idle worker starts one
+        pool.submit(_warm)
+    return pool
+
+
+def _warm() -> None:
+    """What every task needs first: duixian imported, the rulebook parsed (once per worker)."""
+    rulebook.documents()
+    rulebook.parameters()
+    rulebook.register()
+
+
+def _results(
+    job: Job, tasks: list[tuple[str, int]], scratch: Path, pool: concurrent.futures.ProcessPoolExecutor | None
+) -> Iterator[tuple[str, pa.Table]]:
+    if pool is None:
         for side, number in tasks:
             yield side, evaluate_chunk(job, side, number, scratch)
         return
-    # Spawned, not forked: a fork of a process with Arrow's thread pools running may hang.
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # In task order, so the output's order does not depend on which worker finishes first.
-        results = pool.map(evaluate_chunk, *zip(*((job, side, n, scratch) for side, n in tasks), strict=True))
-        yield from zip((side for side, _ in tasks), results, strict=True)
+    # In task order, so the output's order does not depend on which worker finishes first.
+    results = pool.map(evaluate_chunk, *zip(*((job, side, n, scratch) for side, n in tasks), strict=True))
+    yield from zip((side for side, _ in tasks), results, strict=True)
 
 
 def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
@@ -351,7 +374,7 @@ def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
     raw: dict[str, pa.Table] = {}
     positions: dict[str, np.ndarray] = {}
     for name, spec in specs.items():
-        parts = [pq.read_table(f) for p in prefixes if (f := scratch / f"{p}.{name}.parquet").exists()]
+        parts = [feather.read_table(f) for p in prefixes if (f := scratch / f"{p}.{name}{SCRATCH}").exists()]
         if not parts:
             raw[name] = pa.table(
                 {c: pa.array([], type=pa.string()) for c in job.present[name] or spec.columns}
@@ -362,9 +385,9 @@ def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
         positions[name] = np.asarray(table[ROW].to_numpy(zero_copy_only=False), dtype=np.int64)
         raw[name] = table.drop_columns([ROW])
     keyed = None
-    own = scratch / f"chunk-{number}.{plan_for(document).party_table}.parquet"
+    own = scratch / f"chunk-{number}.{plan_for(document).party_table}{SCRATCH}"
     if side == ENTERPRISE and own.exists():  # every enterprise-side line must pay one of these
-        ids = pq.read_table(own, columns=["id"])["id"]
+        ids = feather.read_table(own, columns=["id"])["id"]
         keyed = pa.table({SIDE: pa.array([ENTERPRISE] * len(ids), pa.string()), KEY: ids})
     return evaluate_tables(job, side, raw, positions, keyed)
 

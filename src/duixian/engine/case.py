@@ -196,6 +196,8 @@ def models_to_tables(
     name: str, model: type[BaseModel], rows: list[BaseModel], parent: str | None = None
 ) -> dict[str, Table]:
     """Turn a list of models into a table; nested model lists become child tables."""
+    if not rows:  # most lists of a single case are empty: their columns are built once per model
+        return {t: Table(t, dict(columns)) for t, columns in _empty_columns(name, model).items()}
     tables: dict[str, Table] = {}
     columns: dict[str, Column] = {}
     for kind in _field_kinds(model):
@@ -212,6 +214,27 @@ def models_to_tables(
             except OverflowError:  # beyond int64: no count or amount of the gazette is that large
                 row = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) >= 2**63)
                 raise InputError(f"{name}[{row}].{kind.name}", f"{values[row]} is too large") from None
+    tables[name] = Table(name, columns)
+    return tables
+
+
+@cache
+def _empty_columns(name: str, model: type[BaseModel]) -> dict[str, dict[str, Column]]:
+    """The columns of an empty list of ``model`` and of its nested lists, by table name. Shared by
+    every case: an array of no rows has nothing to change."""
+    return {table_name: table.columns for table_name, table in _build_empty(name, model).items()}
+
+
+def _build_empty(name: str, model: type[BaseModel]) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    columns: dict[str, Column] = {}
+    for kind in _field_kinds(model):
+        if kind.child is not None:
+            tables.update(_child_tables(f"{name}.{kind.name}", kind.child, [], [], name))
+        elif kind.scalar_list:
+            columns[kind.name] = np.empty(0, dtype=object)
+        else:
+            columns[kind.name] = _column([], kind.base, kind.marker)
     tables[name] = Table(name, columns)
     return tables
 

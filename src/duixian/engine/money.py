@@ -100,22 +100,56 @@ def mul_div_round(
     den = _as_column(denominator)
     if np.any(den <= 0):
         raise ZeroDivisionError("denominator must be positive")
-    use_int64 = _fits([*factors, den * 2])
-    if use_int64:
-        num: npt.NDArray[np.int64] | npt.NDArray[np.object_] = np.ones((), dtype=np.int64)
-        for f in factors:
-            num = num * f
-    else:
-        num = np.ones((), dtype=object)
-        for f in factors:
-            num = num * f.astype(object)
-        den = den.astype(object)
+    if _fits([*factors, den * 2]):
+        return _round_quotient(_product(factors, np.int64), den)
+    small = _rows_that_fit(factors, den)
+    if small is None:
+        return _round_quotient(_product(factors, object), den.astype(object))
+    # Python integers only for the rows whose product could overflow int64 (a few huge loans in a city),
+    # int64 for the others: both exact, so the result is the same as all in Python integers.
+    out = np.empty(small.shape, dtype=np.int64)
+    out[small] = _round_quotient(_product(_rows(factors, small), np.int64), _rows([den], small)[0])
+    big = ~small
+    out[big] = _round_quotient(
+        _product([f.astype(object) for f in _rows(factors, big)], object), _rows([den], big)[0].astype(object)
+    )
+    return out
+
+
+def _product(factors: list[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
+    num: npt.NDArray[Any] = np.ones((), dtype=dtype)
+    for f in factors:
+        num = num * (f if dtype is np.int64 else f.astype(object))
+    return num
+
+
+def _round_quotient(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> IntArray:
+    """round_half_up(num / den), half away from zero, in the dtype of num and den."""
     signed: npt.NDArray[Any] = np.asarray(num)
     sign = np.where(signed < 0, -1, 1)
     magnitude = np.abs(signed)
     rounded = (2 * magnitude + den) // (2 * den)
-    result = sign * rounded
-    return np.asarray(result).astype(np.int64)
+    return np.asarray(sign * rounded).astype(np.int64)
+
+
+def _rows_that_fit(
+    factors: list[npt.NDArray[np.int64] | npt.NDArray[np.object_]], den: npt.NDArray[Any]
+) -> npt.NDArray[np.bool_] | None:
+    """Per row, whether |Π factors| × 2·den stays below 2^62 (None: columns of Python integers, or
+    no column at all). Bounded in float64, with a margin far above its rounding error."""
+    columns = [*factors, den]
+    if any(c.dtype == np.object_ for c in columns) or all(c.ndim == 0 for c in columns):
+        return None
+    bound = np.full(np.broadcast_shapes(*(c.shape for c in columns)), 2.0)
+    for c in columns:
+        bound = bound * np.abs(c.astype(np.float64))
+    fits: npt.NDArray[np.bool_] = bound < _INT64_SAFE / 4
+    return fits
+
+
+def _rows(columns: list[npt.NDArray[Any]], mask: npt.NDArray[np.bool_]) -> list[npt.NDArray[Any]]:
+    """The masked rows of each column (a scalar stays a scalar)."""
+    return [c if c.ndim == 0 else np.broadcast_to(c, mask.shape)[mask] for c in columns]
 
 
 def apply_rate(amount_fen: npt.ArrayLike, rate: Rational) -> IntArray:

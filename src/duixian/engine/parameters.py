@@ -75,18 +75,42 @@ class Parameter:
         self, dates: npt.NDArray[np.datetime64], scale: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
         """Vectorised lookup: value × scale (must be whole) and the value's start date, per date."""
-        starts = np.array([v.start for v in self.values], dtype="datetime64[D]")
-        scaled = []
-        for v in self.values:
-            s = Fraction(v.value) * scale
-            if s.denominator != 1:
-                raise ValueError(f"{self.name}={v.value} is not a whole multiple of 1/{scale}")
-            scaled.append(int(s))
+        starts, scaled = _scaled_values(self.name, self.values, scale)
         idx = np.searchsorted(starts, dates.astype("datetime64[D]"), side="right") - 1
         if np.any(idx < 0):
             first = str(starts[0])
             raise LookupError(f"parameter {self.name} has no value before {first}")
-        return np.asarray(scaled, dtype=np.int64)[idx], starts[idx]
+        return scaled[idx], starts[idx]
+
+
+# (id of a parameter's values, scale) → (those values, start dates, values × scale). Keyed by identity,
+# the values held so the id stays theirs: hashing the dated values costs more than the lookup saves.
+_SCALED: dict[
+    tuple[int, int], tuple[tuple[DatedValue, ...], npt.NDArray[np.datetime64], npt.NDArray[np.int64]]
+] = {}
+
+
+def _scaled_values(
+    name: str, values: tuple[DatedValue, ...], scale: int
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]:
+    """The start dates and the values × scale of a parameter (once per parameter and scale: a single
+    case asks for the LPR on every evaluation). The arrays are shared: callers index them, never write."""
+    hit = _SCALED.get((id(values), scale))
+    if hit is not None and hit[0] is values:
+        return hit[1], hit[2]
+    starts = np.array([v.start for v in values], dtype="datetime64[D]")
+    scaled = []
+    for v in values:
+        s = Fraction(v.value) * scale
+        if s.denominator != 1:
+            raise ValueError(f"{name}={v.value} is not a whole multiple of 1/{scale}")
+        scaled.append(int(s))
+    out = np.asarray(scaled, dtype=np.int64)
+    starts.flags.writeable = out.flags.writeable = False
+    if len(_SCALED) > 1024:  # reforms make new parameters: keep the memo small
+        _SCALED.clear()
+    _SCALED[(id(values), scale)] = (values, starts, out)
+    return starts, out
 
 
 def _parse_value(unit: Unit, raw: Any) -> Value:

@@ -11,7 +11,7 @@ columns, so a city and a single case share one encoding.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, TypeVar
@@ -42,6 +42,69 @@ class Step:
     unit: StepUnit
 
 
+class Keys:
+    """The keys ``prefixed(prefix, ids)``, made into strings only for the rows asked for.
+
+    A city's lines have a subject and a project key each, and most lines are never paid: the final
+    passes read the keys of the lines that could pay, the candidates those of the payable ones, an
+    explanation one. Reading a row (``keys[i]``), some rows (``keys[rows]``), iterating, ``tolist``,
+    ``==`` or ``np.asarray(keys)`` give exactly what the eager column would.
+    """
+
+    def __init__(self, prefix: str, ids: Column) -> None:
+        self.prefix = prefix
+        self.ids = np.asarray(ids, dtype=object)
+        self._all: Column | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        return f"Keys({self.prefix!r}, {len(self)} ids)"
+
+    def column(self) -> Column:
+        """Every key, as the object column ``prefixed`` builds (built once)."""
+        if self._all is None:
+            self._all = prefixed(self.prefix, self.ids)
+        return self._all
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, (int, np.integer)):
+            return f"{self.prefix}:{self.ids[index]}"
+        if self._all is not None:
+            return self._all[index]
+        return prefixed(self.prefix, self.ids[index])
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Column:
+        return self.column() if dtype is None else self.column().astype(dtype)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.column().tolist())
+
+    def __eq__(self, other: object) -> Any:  # elementwise, as the column's == is
+        return self.column() == (other.column() if isinstance(other, Keys) else other)
+
+    def __ne__(self, other: object) -> Any:
+        return self.column() != (other.column() if isinstance(other, Keys) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # like an array: compared by value, elementwise
+
+    def tolist(self) -> list[str]:
+        keys: list[str] = self.column().tolist()
+        return keys
+
+    def astype(self, dtype: Any) -> Column:
+        return self.column().astype(dtype)
+
+
+KeyColumn = Column | Keys
+
+
+def keys(prefix: str, ids: Column) -> Keys:
+    """Subject or project keys ``prefix:id`` of lines, built lazily (see :class:`Keys`)."""
+    return Keys(prefix, ids)
+
+
 @dataclass
 class RowParameter:
     """A parameter whose value depends on the line (e.g. the LPR at each loan's start)."""
@@ -56,8 +119,8 @@ class RowParameter:
 class Lines:
     rule_id: str
     beneficiary: Column
-    subject: Column
-    project: Column
+    subject: KeyColumn
+    project: KeyColumn
     amount: IntArray
     # The other enterprise whose project is paid for (a bond's issuer, a defaulting borrower), if any:
     # the document's scope may check it too (76号 附则1: 房地产企业（项目）).
@@ -241,8 +304,8 @@ def make_lines(
     rule_id: str,
     *,
     beneficiary: Column,
-    subject: Column,
-    project: Column,
+    subject: KeyColumn,
+    project: KeyColumn,
     raw_amount: IntArray,
     conditions: dict[str, BoolArray],
     steps: dict[str, Step] | None = None,
@@ -253,8 +316,8 @@ def make_lines(
     lines = Lines(
         rule_id=rule_id,
         beneficiary=np.asarray(beneficiary, dtype=object),
-        subject=np.asarray(subject, dtype=object),
-        project=np.asarray(project, dtype=object),
+        subject=subject if isinstance(subject, Keys) else np.asarray(subject, dtype=object),
+        project=project if isinstance(project, Keys) else np.asarray(project, dtype=object),
         amount=np.asarray(raw_amount, dtype=np.int64),
         counterparty=None if counterparty is None else np.asarray(counterparty, dtype=object),
         steps=steps or {},

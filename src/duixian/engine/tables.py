@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 Column = npt.NDArray[Any]
 BoolArray = npt.NDArray[np.bool_]
@@ -31,6 +33,10 @@ class Table:
     _found: dict[tuple[str, int], tuple[Column, npt.NDArray[np.intp]]] = field(
         default_factory=dict, repr=False
     )
+
+    # Columns whose values are known to be distinct (the loader checks a city's ids in Arrow, once).
+    _distinct: set[str] = field(default_factory=set, repr=False)
+    _scanned: set[str] = field(default_factory=set, repr=False)  # columns searched once without an index
 
     def __post_init__(self) -> None:
         lengths = {len(c) for c in self.columns.values()}
@@ -58,14 +64,60 @@ class Table:
         hit = self._found.get(memo)
         if hit is not None and hit[0] is keys:
             return hit[1]
-        if column not in self._index:
-            self._index[column] = _Index.of(self[column])
-        rows = self._index[column].find(np.asarray(keys))
+        if len(keys) == 0:  # nothing to find: no index to build
+            rows = np.zeros(0, dtype=np.intp)
+        elif keys is self.columns.get(column) and column in self._distinct:
+            rows = np.arange(len(keys), dtype=np.intp)  # a column of distinct ids, looked up in itself
+        elif self._scan_first(column, keys):
+            rows = _scan(self[column], np.asarray(keys))  # a handful of keys in a city: no index of it all
+        else:
+            if column not in self._index:
+                self._index[column] = _Index.of(self[column])
+            rows = self._index[column].find(np.asarray(keys))
         self._found[memo] = (keys, rows)
         return rows
 
+    def _scan_first(self, column: str, keys: Column) -> bool:
+        """A first lookup of a few keys in a long text column is one pass over it; a second builds the
+        index (several rules asking about a few institutions each would pass over it again and again)."""
+        if column in self._index or column in self._scanned or self[column].dtype != np.object_:
+            return False
+        if len(keys) * _FEW_KEYS >= len(self):
+            return False
+        self._scanned.add(column)
+        return True
+
+    def remember_rows(self, keys: Column, rows: npt.NDArray[np.intp], column: str = "id") -> None:
+        """Record what ``rows_of(keys, column)`` is, found by the caller (the loader resolves a city's
+        references in Arrow at once): the rules' lookups of these keys become gathers."""
+        if len(rows) != len(keys):
+            raise ValueError(f"table {self.name}: {len(rows)} rows for {len(keys)} keys")
+        self._found[(column, id(keys))] = (keys, np.asarray(rows, dtype=np.intp))
+
+    def mark_distinct(self, column: str) -> None:
+        """The caller has checked that no value of ``column`` repeats."""
+        self._distinct.add(column)
+
+    def is_distinct(self, column: str) -> bool:
+        """True when the values of ``column`` are known not to repeat (False: not known)."""
+        return column in self._distinct
+
     def take(self, rows: npt.NDArray[np.intp]) -> Table:
         return Table(self.name, {k: v[rows] for k, v in self.columns.items()})
+
+
+_FEW_KEYS = 64  # keys fewer than a table's rows / this are found by one pass over the column
+
+
+def _scan(values: Column, keys: Column) -> npt.NDArray[np.intp]:
+    """Row of each key in ``values`` (-1: absent; the first row of a repeated value), by one pass over
+    the values: for a few keys, cheaper than hashing every value into an index."""
+    first: dict[Any, int] = dict.fromkeys(keys.tolist(), -1)
+    for row in [i for i, v in enumerate(values.tolist()) if v in first]:
+        if first[values[row]] < 0:
+            first[values[row]] = row
+    get = first.__getitem__
+    return np.fromiter(map(get, keys.tolist()), dtype=np.intp, count=len(keys))
 
 
 @dataclass(frozen=True)
@@ -122,8 +174,62 @@ def gather(values: Column, rows: npt.NDArray[np.intp], missing: Any) -> Column:
     """values[rows], with ``missing`` where rows is -1."""
     if len(values) == 0:
         return np.full(len(rows), missing, dtype=values.dtype if values.dtype != np.object_ else object)
-    out = values[np.clip(rows, 0, None)]
+    out = values[np.maximum(rows, 0)]  # (np.clip costs more per call: a single case makes dozens)
     return np.where(rows >= 0, out, missing)
+
+
+def group_codes(keys: Column) -> npt.NDArray[np.intp]:
+    """A number per distinct key, the same for equal keys (0, 1, 2 … in order of first appearance for
+    text). Text is numbered by hashing: sorting Python strings, as ``np.unique`` does, compares them
+    one by one in Python."""
+    keys = np.asarray(keys)
+    if keys.dtype != np.object_:
+        _, inverse = np.unique(keys, return_inverse=True)
+        return np.asarray(inverse, dtype=np.intp).reshape(-1)
+    numbers: dict[Any, int] = {}
+    number = numbers.setdefault
+    return np.fromiter((number(k, len(numbers)) for k in keys.tolist()), dtype=np.intp, count=len(keys))
+
+
+_FEW = 1000  # below this many values a dict is quicker than handing them to Arrow (a single case)
+
+
+def shared_codes(arrays: list[Column]) -> tuple[list[npt.NDArray[np.int64]], int]:
+    """One numbering of the distinct values of several arrays (equal values, equal numbers, across
+    arrays), and how many numbers there are. Many texts are numbered by Arrow's hashing, in C; a few
+    values, or values Arrow cannot take as text, by a Python dict."""
+    lengths = [len(a) for a in arrays]
+    joined = np.concatenate([np.asarray(a, dtype=object) for a in arrays]) if arrays else np.empty(0, object)
+    found = _arrow_codes(joined) if len(joined) >= _FEW else None
+    if found is None:
+        numbers: dict[Any, int] = {}
+        number = numbers.setdefault
+        codes = np.fromiter(
+            (number(v, len(numbers)) for v in joined.tolist()), dtype=np.int64, count=len(joined)
+        )
+        found = codes, len(numbers)
+    codes, count = found
+    return list(np.split(codes, np.cumsum(lengths)[:-1])) if arrays else [], count
+
+
+def _arrow_codes(values: Column) -> tuple[npt.NDArray[np.int64], int] | None:
+    """Arrow's dictionary numbers of a column of text, and how many; None if it is not all text."""
+    try:
+        text = pa.array(values, type=pa.string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if text.null_count:  # None is a value here, not a missing one
+        return None
+    encoded = pc.dictionary_encode(text)
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), len(encoded.dictionary)
+
+
+def group_totals(keys: Column, values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Per row: the sum of the values of every row with the same key (exact, int64)."""
+    codes = group_codes(keys)
+    sums = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    np.add.at(sums, codes, values)
+    return sums[codes]
 
 
 def group_sum(keys: Column, values: npt.NDArray[np.int64]) -> tuple[Column, npt.NDArray[np.int64]]:
@@ -145,7 +251,7 @@ def cumulative_cap(
     n = len(amounts)
     if n == 0:
         return amounts.copy(), np.zeros(0, dtype=bool)
-    _, inverse = np.unique(group_keys, return_inverse=True)
+    inverse = group_codes(group_keys)  # which group, not the groups' order, decides the result
     order = np.lexsort((np.arange(n), inverse))
     a = amounts[order]
     g = inverse[order]

@@ -170,7 +170,7 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
                     "kind": constant(len(rows), spec.kind),
                     "subject": lines.subject[rows].astype(str),
                     "project": lines.project[rows].astype(str),
-                    "district": districts(beneficiary),
+                    "district": districts(lines.beneficiary, rows),
                     "amount_fen": final[rows].astype(np.int64),
                     "amount": decimal_array(final[rows], MONEY_TYPE),
                     "readings": constant(len(rows), readings),
@@ -184,14 +184,15 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
     return pa.concat_tables(pieces)
 
 
-def _district_lookup(population: Population) -> Callable[[Column], pa.Array]:
+def _district_lookup(population: Population) -> Callable[[Column, np.ndarray], pa.Array]:
+    """The district of the beneficiary of each chosen line (``rows`` of a rule's lines), where known."""
     parties = population.tables.get("parties")
     if parties is None or "district" not in parties or "id" not in parties:
-        return lambda ids: pa.nulls(len(ids), type=pa.string())
+        return lambda ids, rows: pa.nulls(len(rows), type=pa.string())
 
-    def lookup(ids: Column) -> pa.Array:
-        rows = parties.rows_of(np.asarray(ids, dtype=object))
-        found = gather(parties["district"], rows, None)
+    def lookup(ids: Column, rows: np.ndarray) -> pa.Array:
+        # The whole beneficiary column: most are a table's reference column, whose rows the loader found.
+        found = gather(parties["district"], parties.rows_of(np.asarray(ids, dtype=object))[rows], None)
         return pa.array(found, type=pa.string())
 
     return lookup

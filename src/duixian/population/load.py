@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
@@ -32,6 +33,7 @@ from duixian.engine.readings import Readings
 from duixian.engine.tables import Column, Table
 from duixian.errors import InputError, InputErrors
 from duixian.population import checks
+from duixian.population.memory import reuse_freed_memory
 from duixian.population.schema import FieldSpec, TableSpec, describe, population_schema, re2_pattern
 
 META_FILE = "population.yaml"
@@ -195,6 +197,7 @@ def read_csv(file: Path) -> pa.Table:
 def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str, Table]:
     """Check and convert Arrow tables (one per list of the case model) into engine tables."""
     assert document.case_model is not None
+    reuse_freed_memory()  # a city's columns come and go from here on: keep freed memory for the next
     schema = population_schema(document.case_model)
     errors = _Errors()
     conformed: dict[str, pa.Table] = {}
@@ -205,13 +208,73 @@ def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str
     for name, spec in schema.tables.items():  # parents before children
         columns = {f.name: _engine_column(f, conformed[name].column(f.name)) for f in spec.fields.values()}
         if spec.parent is not None:
-            conformed[name], columns = _attach_to_parent(spec, conformed[name], columns, tables, errors)
+            parent_ids = conformed[spec.parent].column("id")
+            conformed[name], columns = _attach_to_parent(spec, conformed[name], columns, parent_ids, errors)
         tables[name] = Table(name, columns)
     errors.raise_if_any()
     for spec in schema.tables.values():
         _check_values(spec, conformed, tables, errors)
     errors.raise_if_any()
+    _resolve_references(document, conformed, tables)
     return tables
+
+
+def _text(column: pa.ChunkedArray) -> pa.Array:
+    """A text column as one Arrow string array, null as "" (as the engine's column has it)."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    return array.fill_null("")
+
+
+def _positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np.intp]], bool]:
+    """For each key array, the row in ``ids`` of each key (-1: absent; the first row of a repeated id),
+    and whether the ids are distinct.
+
+    One hash pass over the ids and every key at once (Arrow's dictionary encoding numbers each distinct
+    text in order of first appearance): no Python string is hashed, and the ids are hashed once for
+    all the key arrays. Ids first, so they are distinct exactly when their numbers are 0, 1, 2 …"""
+    codes = np.asarray(
+        pc.dictionary_encode(pa.concat_arrays([ids, *keys])).indices.to_numpy(zero_copy_only=False),
+        dtype=np.intp,
+    )
+    n = len(ids)
+    size = int(codes.max()) + 1 if len(codes) else 0
+    distinct = bool(np.array_equal(codes[:n], np.arange(n)))
+    if distinct:  # the id numbered k is row k
+        row_of_code = np.where(np.arange(size) < n, np.arange(size), -1)
+    else:
+        first = np.full(size, n, dtype=np.intp)
+        np.minimum.at(first, codes[:n], np.arange(n, dtype=np.intp))  # the first row of each id
+        row_of_code = np.where(first < n, first, -1)
+    out, start = [], n
+    for key in keys:
+        out.append(row_of_code[codes[start : start + len(key)]])
+        start += len(key)
+    return out, distinct
+
+
+def _resolve_references(
+    document: Document, conformed: Mapping[str, pa.Table], tables: Mapping[str, Table]
+) -> None:
+    """Every reference column's rows in its target table (``loans.borrower`` → rows of ``parties``),
+    found in Arrow once per target and remembered by the target table, so that ``check_tables`` and
+    the rules' ``rows_of`` of these columns are gathers; and which tables' ids are distinct."""
+    by_target: dict[str, list[tuple[str, str]]] = {}
+    for ref, target in document.references.items():
+        table_name, column = ref.rsplit(".", 1)
+        if len(tables[table_name]):
+            by_target.setdefault(target, []).append((table_name, column))
+    for name, table in tables.items():
+        if "id" not in table or "parent_row" in table:  # a nested list's ids are unique per parent only
+            continue
+        refs = by_target.get(name, [])
+        keys = [_text(conformed[t].column(c)) for t, c in refs]
+        rows, distinct = _positions(_text(conformed[name].column("id")), keys)
+        for (t, c), found in zip(refs, rows, strict=True):
+            table.remember_rows(tables[t][c], found)
+        if distinct:
+            table.mark_distinct("id")
 
 
 def _conform(spec: TableSpec, table: pa.Table, errors: _Errors) -> pa.Table:
@@ -392,8 +455,7 @@ def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
     if field.encoding == "int":
         return np.asarray(array.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
     if field.encoding == "str":
-        strings = array.fill_null("").to_numpy(zero_copy_only=False)
-        return strings if strings.dtype == np.object_ else _object(strings)
+        return _strings(array.fill_null(""))
     if field.encoding == "decimal":
         return _object("" if v is None else _tidy(v) for v in array.to_pylist())
     if field.encoding == "float":
@@ -408,18 +470,38 @@ def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
     return out
 
 
+_SAMPLE = 4096  # rows whose distinct values say whether a text column is a category (a district, a kind)
+
+
+def _strings(array: pa.ChunkedArray | pa.Array) -> Column:
+    """A text column as an object array. A category column (few distinct values) is decoded once per
+    distinct value and gathered: one Python string per value, not one per row (5× faster, and a
+    city's districts share 13 strings)."""
+    if len(array) > _SAMPLE and pc.count_distinct(array.slice(0, _SAMPLE)).as_py() < _SAMPLE // 4:
+        encoded = pc.dictionary_encode(array)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        words = _object(encoded.dictionary.to_pylist())
+        gathered: Column = words[np.asarray(encoded.indices.to_numpy(zero_copy_only=False))]
+        return gathered
+    strings = array.to_numpy(zero_copy_only=False)
+    return strings if strings.dtype == np.object_ else _object(strings)
+
+
 def _attach_to_parent(
     spec: TableSpec,
     arrow: pa.Table,
     columns: dict[str, Column],
-    tables: Mapping[str, Table],
+    parent_table_ids: pa.ChunkedArray,
     errors: _Errors,
 ) -> tuple[pa.Table, dict[str, Column]]:
     """Child rows in their parents' order (as ``models_to_tables`` lists them), with parent_row and
     row_in_parent; a parent id that names no row is an error."""
     assert spec.parent is not None
-    parent_ids = _object(arrow.column("parent").fill_null("").to_numpy(zero_copy_only=False))
-    parent_rows = tables[spec.parent].rows_of(parent_ids).astype(np.int64)
+    parent_text = _text(arrow.column("parent"))
+    parent_ids = _strings(parent_text)
+    (parent_rows,), _ = _positions(_text(parent_table_ids), [parent_text])
+    parent_rows = parent_rows.astype(np.int64)
     missing = np.flatnonzero(parent_rows < 0)
     for row in missing[:SHOWN_ERRORS]:
         errors.add(f"{spec.name}[{int(row)}].parent", f"no {spec.parent} has id {parent_ids[row]!r}", count=0)
@@ -486,7 +568,7 @@ def _check_values(
             matches = pc.match_substring_regex(column, re2_pattern(field.pattern)).fill_null(True)
             flag(present & ~np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool), field.name)
         if field.uscc:
-            flag(present & checks.invalid_uscc(tables[spec.name][field.name]), field.name)
+            flag(present & checks.invalid_uscc(column), field.name)  # the Arrow bytes, already normalised
     model_path = f"{spec.model.__module__}.{spec.model.__qualname__}"
     custom = list(spec.validators) + [name for f in spec.fields.values() for name in f.custom]
     unchecked = []

@@ -7,6 +7,7 @@ generator writes Arrow tables directly and the loader checks them like any other
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -155,6 +156,7 @@ def extract_case(
     for ref, target in document.references.items():
         table, column = ref.rsplit(".", 1)
         refs.setdefault(table, []).append((column, target))
+    party = party_table(document)
     # Rows that name one of the parties, in tables at the top level.
     keep: dict[str, np.ndarray] = {}
     for name, spec in schema.tables.items():
@@ -163,7 +165,7 @@ def extract_case(
         t = tables[name]
         mask = np.zeros(t.num_rows, dtype=bool)
         for column, target in refs.get(name, []):
-            if target == "parties" or target == _party_table(schema):
+            if target == party:
                 mask |= _isin(t.column(column), wanted)
         keep[name] = mask
     # The rows those rows name (institutions, the loans of a guarantee), until nothing new.
@@ -180,9 +182,8 @@ def extract_case(
                 if extra.any():
                     keep[target] = keep[target] | extra
                     changed = True
-    party_table = _party_table(schema)
-    if party_table:
-        keep[party_table] |= _isin(tables[party_table].column("id"), wanted)
+    if party:
+        keep[party] |= _isin(tables[party].column("id"), wanted)
     case: dict[str, Any] = {"document": document.id, "year": year}
     if readings:
         case["readings"] = dict(readings)
@@ -214,8 +215,15 @@ def _attach_children(
                 r[field_name] = by_parent[r["id"]]
 
 
-def _party_table(schema: Any) -> str:
-    return "parties" if "parties" in schema.tables else ""
+def party_table(document: Document) -> str:
+    """The case model's list of parties: the top-level table the most references name (76号's
+    ``parties``, 71号's ``enterprises``); "" when no reference names one."""
+    assert document.case_model is not None
+    top = {
+        name for name, spec in population_schema(document.case_model).tables.items() if spec.parent is None
+    }
+    named = Counter(target for target in document.references.values() if target in top)
+    return named.most_common(1)[0][0] if named else ""
 
 
 def _isin(column: pa.ChunkedArray, values: set[str]) -> np.ndarray:

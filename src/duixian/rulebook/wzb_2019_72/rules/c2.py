@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import format_fen
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzb_2019_72.case import CONTRACT_KIND_NAMES
 from duixian.rulebook.wzb_2019_72.document import DOC
 from duixian.rulebook.wzb_2019_72.rules._checks import check_case
@@ -64,8 +64,8 @@ def procurement_route(ctx: Context) -> Lines:
     return make_lines(
         P + "c2",
         beneficiary=contracts["township"],
-        subject=prefixed("contract", contracts["id"]),
-        project=prefixed("project", contracts["project"]),
+        subject=keys("contract", contracts["id"]),
+        project=keys("project", contracts["project"]),
         raw_amount=np.zeros(len(price), dtype=np.int64),
         conditions={
             "属必须招投标的乡村振兴建设项目": must_tender,

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import RATE_SCALE, mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray
 from duixian.errors import InputError
 from duixian.rulebook.wzb_2019_72.document import DOC
@@ -57,8 +57,8 @@ def priority_funding(ctx: Context) -> Lines:
     return make_lines(
         P + "c6a",
         beneficiary=pp["id"],
-        subject=prefixed("project", pp["id"]),
-        project=prefixed("project", pp["id"]),
+        subject=keys("project", pp["id"]),
+        project=keys("project", pp["id"]),
         raw_amount=np.zeros(len(investment), dtype=np.int64),
         conditions={
             "项目位于文件规定门槛的县（市、区）": listed,
@@ -151,8 +151,8 @@ def agri_loan_growth_reward(ctx: Context) -> Lines:
     return make_lines(
         P + "c6b",
         beneficiary=fi["id"],
-        subject=prefixed("agri-loans", fi["id"]),
-        project=prefixed("agri-loan-growth", fi["id"]),
+        subject=keys("agri-loans", fi["id"]),
+        project=keys("agri-loan-growth", fi["id"]),
         raw_amount=raw,
         conditions={
             "符合条件的县域金融机构": np.asarray(fi["qualified"], dtype=bool),

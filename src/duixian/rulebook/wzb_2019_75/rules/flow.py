@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray, Column, index_of
 from duixian.rulebook.wzb_2019_75.case import STAGE_NAMES, STAGES
 from duixian.rulebook.wzb_2019_75.document import DOC
@@ -99,8 +99,8 @@ def stage_order(ctx: Context) -> Lines:
     return make_lines(
         P + "flow",
         beneficiary=ids,
-        subject=prefixed("pilot", ids),
-        project=prefixed("pilot", ids),
+        subject=keys("pilot", ids),
+        project=keys("pilot", ids),
         raw_amount=np.zeros(n, dtype=np.int64),
         conditions=conditions,
         steps={

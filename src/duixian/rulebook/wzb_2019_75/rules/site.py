@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzb_2019_75.document import DOC
 from duixian.rulebook.wzb_2019_75.rules._checks import check_case
 
@@ -47,8 +47,8 @@ def site_size(ctx: Context) -> Lines:
     return make_lines(
         P + "site",
         beneficiary=ids,
-        subject=prefixed("pilot", ids),
-        project=prefixed("pilot", ids),
+        subject=keys("pilot", ids),
+        project=keys("pilot", ids),
         raw_amount=np.zeros(len(given), dtype=np.int64),
         conditions={
             range_label: np.asarray(in_range, dtype=bool),

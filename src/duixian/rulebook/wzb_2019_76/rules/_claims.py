@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from duixian.engine.money import IntArray, apply_rate, cap
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray, Column, Table, constant, gather
 from duixian.rulebook.wzb_2019_76.rules import _local
 
@@ -91,7 +91,7 @@ def loss_lines(
     return make_lines(
         P + rule,
         beneficiary=claims["claimant"],
-        subject=prefixed("claim", claims["id"]),
+        subject=keys("claim", claims["id"]),
         project=loss_project(claims),
         raw_amount=raw,
         conditions=conditions,

@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import IntArray, mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
@@ -47,8 +47,8 @@ def loan_subsidy(ctx: Context) -> Lines:
     return make_lines(
         "wzb-2019-76.c1",
         beneficiary=loans["borrower"],
-        subject=prefixed("loan", loans["id"]),
-        project=prefixed("loan-interest", loans["id"]),
+        subject=keys("loan", loans["id"]),
+        project=keys("loan-interest", loans["id"]),
         raw_amount=raw,
         conditions={
             "借款企业为国家高新技术企业、省科技型中小企业、高成长型企业或市级以上小微成长之星": (

@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines, prefixed
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 from duixian.rulebook.wzb_2019_76.rules._guarantors import guarantor_years
@@ -54,7 +54,7 @@ def capital_replenishment(ctx: Context) -> Lines:
     return make_lines(
         P + "c11",
         beneficiary=ids,
-        subject=prefixed("guarantor", ids),
+        subject=keys("guarantor", ids),
         project=project,
         raw_amount=raw,
         conditions={

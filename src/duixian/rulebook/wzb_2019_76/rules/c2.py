@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import apply_rate
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 from duixian.rulebook.wzb_2019_76.rules._ranking import competition_ranks, refuse_duplicates, value_codes
@@ -101,8 +101,8 @@ def bank_leader_reward(ctx: Context) -> Lines:
     return make_lines(
         P + "c2",
         beneficiary=ids,
-        subject=prefixed("leader", ids + ":" + ind),
-        project=prefixed("leader", project_key),
+        subject=keys("leader", ids + ":" + ind),
+        project=keys("leader", project_key),
         raw_amount=raw,
         conditions=conditions,
         steps={

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import cap, mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
 from duixian.rulebook.wzb_2019_76.rules._guarantors import guarantor_years
@@ -46,8 +46,8 @@ def guarantee_scale(ctx: Context) -> Lines:
     return make_lines(
         P + "c3a",
         beneficiary=gy.ids,
-        subject=prefixed("guarantor", gy.ids),
-        project=prefixed("guarantee-scale", gy.ids),
+        subject=keys("guarantor", gy.ids),
+        project=keys("guarantee-scale", gy.ids),
         raw_amount=raw,
         conditions={
             "融资担保机构（温州市域内、域外注册均可）": _parties.is_kind(ctx, gy.ids, "guarantor"),
@@ -92,8 +92,8 @@ def private_growth_guarantee(ctx: Context) -> Lines:
     return make_lines(
         P + "c3b",
         beneficiary=gy.ids,
-        subject=prefixed("guarantor", gy.ids),
-        project=prefixed("guarantee-private-growth", gy.ids),
+        subject=keys("guarantor", gy.ids),
+        project=keys("guarantee-private-growth", gy.ids),
         raw_amount=raw,
         conditions={
             "我市融资担保机构": _parties.is_kind(ctx, gy.ids, "guarantor") & local,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import apply_rate
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _claims, _local
@@ -29,8 +29,8 @@ def _loan_lines(ctx: Context, rule: str, project: str, amount_column: str, amoun
     return make_lines(
         P + rule,
         beneficiary=loans["borrower"],
-        subject=prefixed("loan", loans["id"]),
-        project=prefixed(project, loans["id"]),
+        subject=keys("loan", loans["id"]),
+        project=keys(project, loans["id"]),
         raw_amount=raw,
         conditions={
             IP_PLEDGE: np.asarray(loans["ip_pledge"], dtype=bool),

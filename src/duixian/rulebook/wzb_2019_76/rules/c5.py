@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import apply_rate
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _claims, _local
@@ -43,8 +43,8 @@ def securitisation_interest(ctx: Context) -> Lines:
     return make_lines(
         P + "c5a",
         beneficiary=s["enterprise"],
-        subject=prefixed("securitisation", s["id"]),
-        project=prefixed("securitisation-interest", s["id"]),
+        subject=keys("securitisation", s["id"]),
+        project=keys("securitisation-interest", s["id"]),
         raw_amount=raw,
         conditions={label: supported},
         steps={
@@ -80,8 +80,8 @@ def securitisation_issuer_fees(ctx: Context) -> Lines:
         P + "c5b",
         beneficiary=s["issuer"],
         counterparty=s["enterprise"],
-        subject=prefixed("securitisation", s["id"]),
-        project=prefixed("securitisation-fees", s["id"]),
+        subject=keys("securitisation", s["id"]),
+        project=keys("securitisation-fees", s["id"]),
         raw_amount=raw,
         conditions=conditions,
         steps={

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import RATE_SCALE, apply_rate, cap, mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import gather
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _local
@@ -50,7 +50,7 @@ def lead_underwriting(ctx: Context) -> Lines:
         P + "c6a",
         beneficiary=u["institution"],
         subject=subject,
-        project=prefixed("bond-underwriting", u["parent"]),
+        project=keys("bond-underwriting", u["parent"]),
         raw_amount=raw,
         counterparty=issuer,
         conditions={
@@ -91,8 +91,8 @@ def bond_rating_fee(ctx: Context) -> Lines:
     return make_lines(
         P + "c6b",
         beneficiary=issues["issuer"],
-        subject=prefixed("bond", issues["id"]),
-        project=prefixed("bond-rating", issues["id"]),
+        subject=keys("bond", issues["id"]),
+        project=keys("bond-rating", issues["id"]),
         raw_amount=raw,
         conditions={
             "发行人为民营企业": _local.private_enterprise(ctx, issues["issuer"]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import IntArray, apply_rate, cap, rate_at_most
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray, Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
@@ -38,8 +38,8 @@ def _fee_lines(
     return make_lines(
         P + rule,
         beneficiary=g["borrower"],
-        subject=prefixed("guarantee", g["id"]),
-        project=prefixed("guarantee-fee", g["id"]),
+        subject=keys("guarantee", g["id"]),
+        project=keys("guarantee-fee", g["id"]),
         raw_amount=raw,
         conditions=conditions,
         steps={
@@ -154,8 +154,8 @@ def loan_insurance_premium(ctx: Context) -> Lines:
     return make_lines(
         P + "c8d",
         beneficiary=ins["borrower"],
-        subject=prefixed("insurance", ins["id"]),
-        project=prefixed("insurance-premium", ins["id"]),
+        subject=keys("insurance", ins["id"]),
+        project=keys("insurance-premium", ins["id"]),
         raw_amount=raw,
         conditions={"保证保险费率不超过2%": within},
         steps={

@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from duixian.engine.money import apply_rate
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties, g1
 from duixian.rulebook.wzb_2019_76.rules._ranking import competition_ranks, refuse_duplicates
@@ -54,8 +54,8 @@ def fiscal_deposit(ctx: Context) -> Lines:
     lines = make_lines(
         P + "c9",
         beneficiary=bank,
-        subject=prefixed("deposit", indicator + ":" + bank),
-        project=prefixed("fiscal-deposit", bank + ":" + indicator),
+        subject=keys("deposit", indicator + ":" + bank),
+        project=keys("fiscal-deposit", bank + ":" + indicator),
         raw_amount=raw,
         conditions=conditions,
         steps={

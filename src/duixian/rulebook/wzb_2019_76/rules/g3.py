@@ -19,7 +19,7 @@ import numpy as np
 
 from duixian.engine.money import format_fen
 from duixian.engine.rules import Context, Lines, RuleSpec
-from duixian.engine.tables import cumulative_cap
+from duixian.engine.tables import cumulative_cap, shared_codes
 from duixian.rulebook.wzb_2019_76.document import DOC
 
 QUOTE = (
@@ -77,12 +77,14 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     with_prior = {b for b, _ in prior}
     live = [_live_rows(ln, with_prior) for ln in cash]
     # Beneficiaries and projects as numbers of one vocabulary: keys compare as integers, not strings.
-    vocabulary: dict[object, int] = {}
-    who = [_codes(ln.beneficiary[rows], vocabulary) for ln, rows in zip(cash, live, strict=True)]
-    what = [_codes(ln.project[rows], vocabulary) for ln, rows in zip(cash, live, strict=True)]
-    width = len(vocabulary) + 2 * len(prior) + 1
+    codes, width = shared_codes(
+        [ln.beneficiary[rows] for ln, rows in zip(cash, live, strict=True)]
+        + [ln.project[rows] for ln, rows in zip(cash, live, strict=True)]
+        + [np.asarray(pair, dtype=object) for pair in prior]
+    )
+    who, what = codes[: len(cash)], codes[len(cash) : 2 * len(cash)]
     keys = np.concatenate([b * width + p for b, p in zip(who, what, strict=True)])
-    prior_keys = [_codes(np.asarray(pair, dtype=object), vocabulary) @ (width, 1) for pair in prior]
+    prior_keys = [pair @ (width, 1) for pair in codes[2 * len(cash) :]]
     amounts = np.concatenate([ln.amount[rows] for ln, rows in zip(cash, live, strict=True)])
     # A project is contested when two or more clauses would pay something for it, or when it was
     # already rewarded elsewhere (prior awards).
@@ -93,9 +95,9 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     conflicted |= np.isin(keys, np.asarray(prior_keys, dtype=np.int64))
     sequential = np.unique(np.concatenate(who)[conflicted])
     caps = {id(ln): _caps(ctx, ln) for ln in cash if DOC.rules[ln.rule_id].aggregate_cap is not None}
-    for ln, rows, codes in zip(cash, live, who, strict=True):
-        alone = ~np.isin(codes, sequential)
-        _cap_vectorised(ln, rows[alone], codes[alone], caps.get(id(ln)))
+    for ln, rows, numbers in zip(cash, live, who, strict=True):
+        alone = ~np.isin(numbers, sequential)
+        _cap_vectorised(ln, rows[alone], numbers[alone], caps.get(id(ln)))
     for beneficiary, mine in _rows_by_beneficiary(cash, live, who, sequential).items():
         _settle_beneficiary(beneficiary, mine, caps, prior)
 
@@ -109,14 +111,6 @@ def _live_rows(ln: Lines, with_prior: set[str]) -> np.ndarray:
     return np.flatnonzero(live)
 
 
-def _codes(values: np.ndarray, vocabulary: dict[object, int]) -> np.ndarray:
-    """Each value's number in the vocabulary, new values numbered as they come."""
-    number = vocabulary.setdefault
-    return np.fromiter(
-        (number(v, len(vocabulary)) for v in values.tolist()), dtype=np.int64, count=len(values)
-    )
-
-
 def _rows_by_beneficiary(
     cash: list[Lines], live: list[np.ndarray], who: list[np.ndarray], sequential: np.ndarray
 ) -> dict[str, list[tuple[Lines, np.ndarray]]]:
@@ -124,15 +118,16 @@ def _rows_by_beneficiary(
     scan of every line per beneficiary, which would grow with the square of the population)."""
     out: dict[str, list[tuple[Lines, np.ndarray]]] = defaultdict(list)
     for ln, live_rows, codes in zip(cash, live, who, strict=True):
-        rows = live_rows[np.isin(codes, sequential)]
+        chosen = np.isin(codes, sequential)
+        rows, numbers = live_rows[chosen], codes[chosen]
         if not len(rows):
             continue
-        names = ln.beneficiary[rows].astype(str)
-        order = np.argsort(names, kind="stable")
-        rows, names = rows[order], names[order]
-        groups, starts = np.unique(names, return_index=True)
-        for name, chunk in zip(groups, np.split(rows, starts[1:]), strict=True):
-            out[str(name)].append((ln, chunk))
+        # Grouped by the beneficiary's number (one per name), rows in line order within a group.
+        order = np.argsort(numbers, kind="stable")
+        rows, numbers = rows[order], numbers[order]
+        starts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])
+        for start, chunk in zip(starts, np.split(rows, starts[1:]), strict=True):
+            out[str(ln.beneficiary[rows[start]])].append((ln, chunk))
     return dict(sorted(out.items()))
 
 

@@ -128,9 +128,13 @@ def _size_labels(ctx: Context) -> npt.NDArray[np.object_]:
     recorded = np.asarray(p["size_class"], dtype=object) != ""
     label = np.full(len(p), UNCLASSIFIED, dtype=object)
     for size, name in SIZE_NAMES.items():
-        label[(sizes == size) & recorded] = f"{name}企业（登记的划型结果）"
-        for sector in np.unique(p["industry"][(sizes == size) & ~recorded]):
-            label[(sizes == size) & ~recorded & (p["industry"] == sector)] = (
+        of_size = sizes == size
+        label[of_size & recorded] = f"{name}企业（登记的划型结果）"
+        # Sector by sector among the parties classified here only (few in a city), not over every party.
+        rows = np.flatnonzero(of_size & ~recorded)
+        sectors = p["industry"][rows]
+        for sector in np.unique(sectors):
+            label[rows[sectors == sector]] = (
                 f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）"
             )
     for form, name in FORM_NAMES.items():

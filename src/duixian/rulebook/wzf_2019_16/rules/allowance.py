@@ -12,7 +12,7 @@ from decimal import Decimal
 import numpy as np
 
 from duixian.engine.money import IntArray, mul_div_round
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import Column
 from duixian.rulebook.wzf_2019_16.document import DOC
 from duixian.rulebook.wzf_2019_16.rules import _standard
@@ -50,8 +50,8 @@ def allowance(ctx: Context) -> Lines:
     lines = make_lines(
         "wzf-2019-16.allowance",
         beneficiary=households["id"],
-        subject=prefixed("household", households["id"]),
-        project=prefixed("household", households["id"]),
+        subject=keys("household", households["id"]),
+        project=keys("household", households["id"]),
         raw_amount=raw,
         conditions={condition: qualifies},
         steps={

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzf_2019_16.document import DOC
 from duixian.rulebook.wzf_2019_16.rules import _standard
 
@@ -29,8 +29,8 @@ def standards(ctx: Context) -> Lines:
     lines = make_lines(
         "wzf-2019-16.std",
         beneficiary=districts,
-        subject=prefixed("lookup", lookups["id"]),
-        project=prefixed("std", districts),
+        subject=keys("lookup", lookups["id"]),
+        project=keys("std", districts),
         raw_amount=np.zeros(len(lookups), dtype=np.int64),
         conditions={"该月在2019年10月1日调整之后（适用本通知所定标准）": ~found.previous},
         steps={

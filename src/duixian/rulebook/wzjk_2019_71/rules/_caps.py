@@ -8,7 +8,7 @@ import numpy as np
 
 from duixian.engine.money import IntArray
 from duixian.engine.rules import Step
-from duixian.engine.tables import BoolArray, Column, cumulative_cap, group_sum
+from duixian.engine.tables import BoolArray, Column, cumulative_cap, group_codes, group_totals
 
 
 def yearly_cap(
@@ -42,10 +42,7 @@ def yearly_cap(
 
 def group_total(groups: Column, amounts: IntArray) -> IntArray:
     """Per line: the sum of its group's amounts."""
-    if len(amounts) == 0:
-        return np.zeros(0, dtype=np.int64)
-    names, totals = group_sum(groups, amounts)
-    return totals[np.searchsorted(names, groups)].astype(np.int64)
+    return group_totals(groups, np.asarray(amounts, dtype=np.int64))
 
 
 def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
@@ -54,15 +51,20 @@ def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
     earlier line). Elsewhere the amounts are kept."""
     total = group_total(groups, amounts)
     binding = total > limit
-    divisor = np.where(total > 0, total, 1).astype(object)
-    product = amounts.astype(object) * limit.astype(object)
-    base = np.asarray(product // divisor, dtype=np.int64)
-    remainder = np.asarray(product % divisor, dtype=np.int64)
+    divisor = np.where(total > 0, total, 1)
+    if np.all(np.abs(amounts.astype(np.float64)) * np.abs(limit.astype(np.float64)) < 2.0**61):
+        product = amounts.astype(np.int64) * limit.astype(np.int64)  # fits: int64 is exact, and fast
+        base, remainder = np.divmod(product, divisor)
+    else:  # Python integers, never wrong
+        wide = amounts.astype(object) * limit.astype(object)
+        base = np.asarray(wide // divisor.astype(object), dtype=np.int64)
+        remainder = np.asarray(wide % divisor.astype(object), dtype=np.int64)
     n = len(amounts)
     if n == 0:
         return amounts.copy()
-    names, floored = group_sum(groups, np.where(binding, base, 0).astype(np.int64))
-    group = np.searchsorted(names, groups)
+    group = group_codes(groups)
+    floored = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    np.add.at(floored, group, np.where(binding, base, 0).astype(np.int64))
     leftover = np.where(binding, limit - floored[group], 0)
     order = np.lexsort((np.arange(n), -remainder, group))
     starts = np.r_[True, group[order][1:] != group[order][:-1]]
@@ -78,8 +80,7 @@ def _used_before(enterprises: Column, allowed: IntArray) -> IntArray:
     n = len(allowed)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    _, group = np.unique(enterprises, return_inverse=True)
-    group = group.reshape(-1)
+    group = group_codes(enterprises)
     order = np.lexsort((np.arange(n), group))
     running = np.cumsum(allowed[order]) - allowed[order]
     starts = np.r_[True, group[order][1:] != group[order][:-1]]

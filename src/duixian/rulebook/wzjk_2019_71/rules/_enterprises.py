@@ -16,12 +16,13 @@ import numpy.typing as npt
 
 from duixian.engine.money import IntArray
 from duixian.engine.rules import Context
-from duixian.engine.tables import BoolArray, Column, gather, index_of
+from duixian.engine.tables import BoolArray, Column, Table, gather
 from duixian.rulebook.wzjk_2019_71.case import BUSINESS_NAMES, ZONE_AREAS
 from duixian.rulebook.wzjk_2019_71.document import DOC
 
 P = "wzjk-2019-71."
 GRADES = ("A", "B", "C")
+_YEARS = 2**16  # (enterprise row, year) → row × 2^16 + year
 
 REGISTERED = "第一条2 注册地在温州浙南产业集聚区、温州经济技术开发区（不包括状蒲园区）、瓯飞范围内"
 FISCAL = "第一条2 财政收入在温州浙南产业集聚区、温州经济技术开发区（不包括状蒲园区）、瓯飞范围内"
@@ -49,6 +50,14 @@ def rows(ctx: Context, ids: Column) -> npt.NDArray[np.intp]:
     return ctx.table("enterprises").rows_of(np.asarray(ids, dtype=object))
 
 
+def take(ctx: Context, ids: Column, positions: npt.NDArray[np.intp]) -> Column:
+    """``ids[positions]`` (an enterprise column repeated per line), its enterprises' rows remembered:
+    later lookups of these ids are a gather of the column's rows, not a search."""
+    taken = ids[positions]
+    ctx.table("enterprises").remember_rows(taken, rows(ctx, ids)[positions])
+    return taken
+
+
 def at(ctx: Context, per_enterprise: Column, ids: Column, missing: object) -> Column:
     """The per-enterprise values for the enterprises named in ``ids``."""
     return gather(per_enterprise, rows(ctx, ids), missing)
@@ -56,11 +65,29 @@ def at(ctx: Context, per_enterprise: Column, ids: Column, missing: object) -> Co
 
 def figure(ctx: Context, name: str, ids: Column, years: npt.ArrayLike) -> IntArray:
     """An enterprise's figure (``operating_revenue`` or ``local_contribution``, fen) for a year; -1 if absent."""
+    return figure_at(ctx, name, rows(ctx, ids), years)
+
+
+def figure_at(
+    ctx: Context, name: str, enterprise_rows: npt.NDArray[np.intp], years: npt.ArrayLike
+) -> IntArray:
+    """``figure`` for enterprises given by their rows in ``enterprises`` (-1: not in the case)."""
     annual = ctx.table("enterprises.annual")
-    keys = annual["parent"].astype(object) + "\x1f" + annual["year"].astype(str).astype(object)
-    year_text = np.asarray(years, dtype=np.int64).astype(str).astype(object)
-    wanted = np.asarray(ids, dtype=object) + "\x1f" + year_text
-    return np.asarray(gather(annual[name], index_of(wanted, keys), -1), dtype=np.int64)
+    wanted_years = np.broadcast_to(np.asarray(years, dtype=np.int64), np.shape(enterprise_rows))
+    # (enterprise row, year) as one integer: years lie in 1990–2100 (the field's bounds), a wanted
+    # year outside 0 … 2^16 names no figure. An enterprise's row stands for its id (ids are distinct).
+    wanted = np.where(
+        (enterprise_rows >= 0) & (wanted_years >= 0) & (wanted_years < _YEARS),
+        np.asarray(enterprise_rows, dtype=np.int64) * _YEARS + wanted_years,
+        -1,
+    )
+    keys = ctx.extras.get("a2.annual_keys")
+    if keys is None:
+        keys = Table(
+            "annual_keys", {"key": np.asarray(annual["parent_row"], dtype=np.int64) * _YEARS + annual["year"]}
+        )
+        ctx.extras["a2.annual_keys"] = keys  # sorted once per evaluation, for every figure asked
+    return np.asarray(gather(annual[name], keys.rows_of(wanted, "key"), -1), dtype=np.int64)
 
 
 def scope_checks(ctx: Context) -> dict[str, BoolArray]:

@@ -39,30 +39,40 @@ def _keys(enterprise: Column, project: Column) -> Column:
 def check(ctx: Context) -> None:
     """Every award's project key names a row of this case that belongs to the award's enterprise."""
     awards = ctx.table("other_zone_awards")
-    errors: list[InputError] = []
-    for row, (enterprise, project) in enumerate(zip(awards["enterprise"], awards["project"], strict=True)):
+    enterprises = awards["enterprise"].tolist()
+    projects = awards["project"].tolist()
+    kinds, refs = [], []
+    for project in projects:
         kind, _, ref = str(project).partition(":")
+        kinds.append(kind)
+        refs.append(ref)
+    # One lookup per kind of project, not one per award (a city has thousands of awards).
+    found: dict[int, tuple[str, int]] = {}
+    for kind, table_name in TABLES.items():
+        mine = [row for row, k in enumerate(kinds) if k == kind]
+        keys = np.empty(len(mine), dtype=object)
+        keys[:] = [refs[row] for row in mine]
+        positions = index_of(keys, ctx.table(table_name)["id"]).tolist() if mine else []
+        found.update((row, (table_name, at)) for row, at in zip(mine, positions, strict=True))
+    errors: list[InputError] = []
+    for row, (kind, ref, enterprise) in enumerate(zip(kinds, refs, enterprises, strict=True)):
+        field = f"other_zone_awards[{row}].project"
         if kind == "broadband":
             if ref != enterprise:
                 errors.append(
                     InputError(
-                        f"other_zone_awards[{row}].project",
+                        field,
                         f"a broadband project is the enterprise's own: expected 'broadband:{enterprise}'",
                     )
                 )
             continue
-        table = ctx.table(TABLES[kind])
-        at = int(index_of(np.asarray([ref], dtype=object), table["id"])[0])
+        table_name, at = found[row]
+        owner = ctx.table(table_name)["enterprise"][at] if at >= 0 else None
         if at < 0:
+            errors.append(InputError(field, f"no {table_name} row has id {ref!r}"))
+        elif owner != enterprise:
             errors.append(
-                InputError(f"other_zone_awards[{row}].project", f"no {TABLES[kind]} row has id {ref!r}")
-            )
-        elif table["enterprise"][at] != enterprise:
-            errors.append(
-                InputError(
-                    f"other_zone_awards[{row}].project",
-                    f"{project} belongs to enterprise {table['enterprise'][at]!r}, not {enterprise!r}",
-                )
+                InputError(field, f"{projects[row]} belongs to enterprise {owner!r}, not {enterprise!r}")
             )
     if errors:
         raise InputErrors(errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from duixian.engine.rules import Context, Lines, RuleSpec, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, RuleSpec, Step, keys, make_lines
 from duixian.engine.tables import BoolArray
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
@@ -19,6 +19,7 @@ P = "wzjk-2019-71."
 
 @DOC.rule(
     "a1",
+    lines_from="enterprises",
     title="电竞文体数字企业释义及适用范围",
     clause="第一条",
     quote=(
@@ -39,8 +40,8 @@ def scope_lines(ctx: Context) -> Lines:
     return make_lines(
         P + "a1",
         beneficiary=ids,
-        subject=prefixed("enterprise", ids),
-        project=prefixed("enterprise", ids),
+        subject=keys("enterprise", ids),
+        project=keys("enterprise", ids),
         raw_amount=np.zeros(len(e), dtype=np.int64),
         conditions=dict(_enterprises.scope_checks(ctx)),
         steps={

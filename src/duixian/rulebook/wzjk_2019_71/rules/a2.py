@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
 
@@ -23,6 +23,7 @@ def _years(years: np.ndarray) -> np.ndarray:
 
 @DOC.rule(
     "a2",
+    lines_from="enterprises",
     title="企业定级备案",
     clause="第二条",
     quote=(
@@ -40,8 +41,8 @@ def grade_lines(ctx: Context) -> Lines:
     return make_lines(
         P + "a2",
         beneficiary=e["id"],
-        subject=prefixed("enterprise", e["id"]),
-        project=prefixed("enterprise", e["id"]),
+        subject=keys("enterprise", e["id"]),
+        project=keys("enterprise", e["id"]),
         raw_amount=np.zeros(len(e), dtype=np.int64),
         conditions={
             _enterprises.RECOGNISED: g.recognised,

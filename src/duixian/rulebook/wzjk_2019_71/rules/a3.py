@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from duixian.engine.money import apply_rate
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _caps, _enterprises
 
@@ -34,6 +34,7 @@ def window_end(recognised_on: npt.NDArray[np.datetime64], years: int, how: str) 
 
 @DOC.rule(
     "a3",
+    lines_from="broadband_costs",
     title="宽带资费补贴",
     clause="第三条",
     quote=(
@@ -70,8 +71,8 @@ def broadband_subsidy(ctx: Context) -> Lines:
     return make_lines(
         P + "a3",
         beneficiary=enterprise,
-        subject=prefixed("broadband", bills["id"]),
-        project=prefixed("broadband", enterprise),
+        subject=keys("broadband", bills["id"]),
+        project=keys("broadband", enterprise),
         raw_amount=allowed,
         conditions=conditions,
         steps={

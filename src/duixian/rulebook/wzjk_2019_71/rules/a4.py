@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import apply_rate, cap
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import cumulative_cap
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
@@ -22,6 +22,7 @@ CAP = "第四条 跟投最高不超过5000万元"
 
 @DOC.rule(
     "a4",
+    lines_from="fund_financings",
     title="产业发展基金跟投",
     clause="第四条",
     quote=(
@@ -40,8 +41,8 @@ def fund_co_investment(ctx: Context) -> Lines:
     lines = make_lines(
         P + "a4",
         beneficiary=enterprise,
-        subject=prefixed("financing", fin["id"]),
-        project=prefixed("financing", fin["id"]),
+        subject=keys("financing", fin["id"]),
+        project=keys("financing", fin["id"]),
         raw_amount=np.zeros(len(fin), dtype=np.int64),
         conditions={
             "第四条 经产业发展基金决策委员会审核通过": np.asarray(fin["fund_committee_approved"], dtype=bool),

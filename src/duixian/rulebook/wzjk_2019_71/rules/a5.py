@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from duixian.engine.money import IntArray, cap
-from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray
 from duixian.errors import InputError, InputErrors
 from duixian.rulebook.wzjk_2019_71.document import DOC
@@ -75,6 +75,7 @@ def quota_places(ranks: IntArray, candidates: BoolArray, quota: int, by: str) ->
 
 @DOC.rule(
     "a5",
+    lines_from="ip_works",
     title="自研IP产品奖励",
     clause="第五条",
     quote=(
@@ -113,8 +114,8 @@ def original_ip_award(ctx: Context) -> Lines:
     return make_lines(
         P + "a5",
         beneficiary=enterprise,
-        subject=prefixed("ip", ip["id"]),
-        project=prefixed("ip", ip["id"]),
+        subject=keys("ip", ip["id"]),
+        project=keys("ip", ip["id"]),
         raw_amount=allowed,
         conditions=conditions,
         steps={

@@ -24,6 +24,7 @@ CAP = "第六条 年补贴总金额上限"
 
 @DOC.rule(
     "a6",
+    lines_from="dev_projects",
     title="游戏开发补贴",
     clause="第六条",
     quote=(

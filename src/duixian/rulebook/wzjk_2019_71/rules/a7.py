@@ -79,6 +79,7 @@ def instalments(
 
 @DOC.rule(
     "a7",
+    lines_from="competitions",
     title="承办赛事补贴",
     clause="第七条",
     quote=(
@@ -114,7 +115,7 @@ def competition_subsidy(ctx: Context) -> Lines:
         if n
         else np.zeros(0, dtype="datetime64[D]")
     )
-    enterprise = comp["enterprise"][row]
+    enterprise = _enterprises.take(ctx, comp["enterprise"], row)
     project = np.asarray([f"competition:{c}" for c in comp["id"][row]], dtype=object)
     year_end = np.datetime64(ctx.year_end)
     due: BoolArray = (

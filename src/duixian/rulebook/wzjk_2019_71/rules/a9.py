@@ -107,7 +107,9 @@ def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
     enterprise = _concat(counted, "beneficiary").astype(object)
     payable = _concat(counted, "payable").astype(np.int64)
     previous = ctx.year - 1
-    limit = _enterprises.figure(ctx, "local_contribution", enterprise, np.full(len(enterprise), previous))
+    # Each Lines' own beneficiary column (a table's reference column: its rows are known) before concat.
+    rows = np.concatenate([_enterprises.rows(ctx, ln.beneficiary) for ln in counted])
+    limit = _enterprises.figure_at(ctx, "local_contribution", rows, np.full(len(enterprise), previous))
     _refuse_missing(ctx, enterprise, payable, limit, previous)
     total = _caps.group_total(enterprise, payable)
     limit = np.maximum(limit, 0)
