@@ -20,15 +20,6 @@ from duixian.storage.timestamps import iso_utc, shown
 
 app = typer.Typer(help="审计日志：校验与查阅", no_args_is_help=True)
 
-FAULTS = {
-    "edited": "记录被改动",
-    "missing": "记录被删除",
-    "reordered": "记录顺序被调换",
-    "broken_link": "链接断开",
-    "truncated": "末尾记录被删除",
-    "head_mismatch": "链头不符",
-}
-
 
 @app.command()
 @user_errors
@@ -43,7 +34,10 @@ def verify(db: DbOption = None) -> None:
         out.print(f"审计日志完整：共 {result.checked} 条，哈希链逐条校验无误", highlight=False)
         return
     p = result.problem
-    err.print(f"[red]审计日志被篡改[/red]（{FAULTS[p.fault]}，第 {p.seq} 条）：{p.message}", highlight=False)
+    err.print(
+        f"[red]审计日志被篡改[/red]（{audit.FAULT_NAMES[p.fault]}，第 {p.seq} 条）：{p.message}",
+        highlight=False,
+    )
     err.print(f"此前第 1–{result.last_seq} 条校验无误", highlight=False)
     raise typer.Exit(1)
 

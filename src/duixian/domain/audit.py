@@ -134,6 +134,14 @@ def record(session: Session, actor: str, change: Change) -> AuditEntry:
 # --- verification -------------------------------------------------------------------------------------
 
 Fault = Literal["edited", "missing", "reordered", "broken_link", "truncated", "head_mismatch"]
+FAULT_NAMES: dict[Fault, str] = {
+    "edited": "记录被改动",
+    "missing": "记录被删除",
+    "reordered": "记录顺序被调换",
+    "broken_link": "链接断开",
+    "truncated": "末尾记录被删除",
+    "head_mismatch": "链头不符",
+}
 
 
 @dataclass(frozen=True)

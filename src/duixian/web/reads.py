@@ -32,15 +32,6 @@ from duixian.web.schemas import (
 )
 
 MAX_ROWS = 500
-# how `duixian audit verify` names each fault (cli/audit.py): importing the CLI here would be a cycle
-FAULT_NAMES: dict[audit.Fault, str] = {
-    "edited": "记录被改动",
-    "missing": "记录被删除",
-    "reordered": "记录顺序被调换",
-    "broken_link": "链接断开",
-    "truncated": "末尾记录被删除",
-    "head_mismatch": "链头不符",
-}
 
 
 def money(fen: int) -> Money:
@@ -170,7 +161,7 @@ def verification(session: Session) -> AuditVerification:
         else AuditProblem(
             seq=problem.seq,
             fault=problem.fault,
-            fault_name=FAULT_NAMES[problem.fault],
+            fault_name=audit.FAULT_NAMES[problem.fault],
             message=problem.message,
         ),
     )
