@@ -51,14 +51,16 @@ def _prior_awards(ctx: Context) -> dict[tuple[str, str], list[tuple[str, int, bo
     return out
 
 
-def settle(ctx: Context, all_lines: list[Lines]) -> None:
+def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) -> None:
     """g3 and the caps per beneficiary per year, together.
 
     Lines of a beneficiary with no duplicated project take the vectorised path: each capped rule
     fills its cap line by line. A beneficiary with a project claimed under two or more clauses (or
     with prior awards) is settled project by project, in line order: each clause's candidate amount
     is what it could still pay within that clause's remaining cap after prior awards are deducted;
-    the highest is paid, and the clauses not chosen consume none of their caps.
+    the highest is paid, and the clauses not chosen consume none of their caps. Contested projects
+    that no cap or prior award touches are settled at once (``_settle_highest``), with the same
+    outcome; ``all_in_order=True`` settles every contested project one by one (tests compare).
     """
     cash = [ln for ln in all_lines if DOC.rules[ln.rule_id].kind == "cash" and len(ln)]
     for ln in cash:
@@ -92,14 +94,70 @@ def settle(ctx: Context, all_lines: list[Lines]) -> None:
     _, inverse, counts = np.unique(keys[positive], return_inverse=True, return_counts=True)
     conflicted = np.zeros(len(keys), dtype=bool)
     conflicted[np.flatnonzero(positive)[counts[inverse] > 1]] = True
-    conflicted |= np.isin(keys, np.asarray(prior_keys, dtype=np.int64))
-    sequential = np.unique(np.concatenate(who)[conflicted])
+    with_prior_award = np.isin(keys, np.asarray(prior_keys, dtype=np.int64))
+    capped = np.concatenate(
+        [
+            np.full(len(rows), DOC.rules[ln.rule_id].aggregate_cap is not None)
+            for ln, rows in zip(cash, live, strict=True)
+        ]
+    )
+    # One by one only where the order matters: a contested project with a capped clause among its
+    # lines (the cap left depends on the projects settled before), or prior awards. The rest of the
+    # contested projects are settled at once: the highest line wins, the first of equals.
+    beneficiaries = np.concatenate(who)
+    ordered = conflicted & (capped | with_prior_award)
+    ordered_keys = np.unique(keys[ordered])
+    ordered |= conflicted & np.isin(keys, ordered_keys)
+    if all_in_order:
+        ordered = conflicted
+    sequential = np.unique(beneficiaries[ordered | with_prior_award])
+    at_once = conflicted & ~np.isin(beneficiaries, sequential)
+    _settle_highest(cash, live, keys, amounts, at_once)
     caps = {id(ln): _caps(ctx, ln) for ln in cash if DOC.rules[ln.rule_id].aggregate_cap is not None}
     for ln, rows, numbers in zip(cash, live, who, strict=True):
         alone = ~np.isin(numbers, sequential)
         _cap_vectorised(ln, rows[alone], numbers[alone], caps.get(id(ln)))
     for beneficiary, mine in _rows_by_beneficiary(cash, live, who, sequential).items():
         _settle_beneficiary(beneficiary, mine, caps, prior)
+
+
+def _settle_highest(
+    cash: list[Lines], live: list[np.ndarray], keys: np.ndarray, amounts: np.ndarray, chosen: np.ndarray
+) -> None:
+    """g3(a) for contested projects whose lines no cap or prior award touches: per project, the line
+    with the highest amount is paid (the first in rule and line order among equals), the others not.
+
+    ``keys``, ``amounts`` and ``chosen`` run over every rule's live rows, rule after rule, as
+    ``settle`` concatenates them; the outcome and the notes are those ``_settle_project`` gives."""
+    positions = np.flatnonzero(chosen)  # in rule and line order
+    if not len(positions):
+        return
+    order = positions[np.argsort(keys[positions], kind="stable")]  # by project, then rule and line
+    new_project = np.r_[True, keys[order][1:] != keys[order][:-1]]
+    project = np.cumsum(new_project) - 1
+    best = np.maximum.reduceat(amounts[order], np.flatnonzero(new_project))
+    at_best = np.flatnonzero(amounts[order] == best[project])
+    _, first = np.unique(project[at_best], return_index=True)
+    winner = order[at_best[first]]  # per project (projects numbered in key order, as ``unique`` gives)
+    losing = order != winner[project]
+    offsets = np.cumsum([0] + [len(rows) for rows in live])
+    rule_of = np.searchsorted(offsets, order, side="right") - 1
+    winner_rule = np.searchsorted(offsets, winner, side="right") - 1
+    for k, ln in enumerate(cash):
+        mine = losing & (rule_of == k)
+        if not mine.any():
+            continue
+        rows = live[k][order[mine] - offsets[k]]
+        assert ln.payable is not None
+        ln.payable[rows] = 0
+        ln.adjustments[G3][rows] = ln.amount[rows]
+        for r, w, paid in zip(
+            rows.tolist(), winner_rule[project[mine]].tolist(), best[project[mine]].tolist(), strict=True
+        ):
+            ln.note(
+                r,
+                f"g3(a) 同一项目同时符合 {cash[w].rule_id}（可兑现 {format_fen(paid)} 元），执行最高额，本条不重复享受",
+            )
 
 
 def _live_rows(ln: Lines, with_prior: set[str]) -> np.ndarray:
