@@ -9,11 +9,13 @@ duixian population from-case CASE.yaml --out DIR
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import typer
 import yaml
@@ -27,6 +29,7 @@ from duixian.engine.money import format_fen
 from duixian.errors import InputError
 from duixian.population import batch as batch_run
 from duixian.population.load import META_FILE, open_population, read_arrow_tables, read_meta
+from duixian.population.several import run_several
 from duixian.population.synthetic import GENERATORS
 from duixian.population.synthetic import generate as generate_population
 from duixian.population.write import case_to_arrow, extract_case, party_table, write_population
@@ -68,7 +71,12 @@ def generate(
 @app.command("batch")
 @user_errors
 def batch(
-    population: PopDir,
+    populations: Annotated[
+        list[Path],
+        typer.Argument(
+            help="a population directory, or several (one per document: evaluated at once, one process each)"
+        ),
+    ],
     out_file: Annotated[Path, typer.Option("--out", help="candidates Parquet file to write")],
     rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
@@ -76,11 +84,24 @@ def batch(
         int | None,
         typer.Option("--chunk", help="enterprises per chunk: memory bounded by the chunk, not the city"),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="processes evaluating chunks (with --chunk)")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="processes evaluating chunks (with --chunk, default 1) or populations (default: one per CPU)",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate every rule over the population; write one row per payable line; print a summary."""
+    if len(populations) > 1:
+        if chunk is not None:
+            raise InputError("chunk", "--chunk takes one population directory")
+        _batch_several(populations, out_file, rule, as_json, workers or os.cpu_count() or 1)
+        return
+    population = populations[0]
     if chunk is not None:
-        _batch_chunked(population, out_file, rule, as_json, chunk, workers)
+        _batch_chunked(population, out_file, rule, as_json, chunk, workers or 1)
         return
     t0 = time.perf_counter()
     pop = open_population(population)
@@ -161,6 +182,55 @@ def _batch_chunked(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     _print_summary(payload)
+
+
+def _batch_several(
+    populations: list[Path], out_file: Path, rule: list[str] | None, as_json: bool, workers: int
+) -> None:
+    start = time.perf_counter()
+    with progress_bar() as progress:
+        task = progress.add_task("人群", total=len(populations))
+
+        def finished(report: Any) -> None:
+            progress.update(task, advance=1, description=f"人群 {report.document} 完成")
+
+        reports, candidates = run_several(populations, rule, workers, finished)
+    wall = time.perf_counter() - start
+    metadata = {
+        "documents": json.dumps([r.document for r in reports]),
+        "synthetic": str(any(r.synthetic for r in reports)).lower(),
+    }
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(candidates.replace_schema_metadata(metadata), out_file)
+    payloads = []
+    for report in reports:
+        mine = candidates.filter(pc.starts_with(candidates["rule"], report.document + "."))
+        payloads.append(
+            {
+                "document": report.document,
+                "year": report.year,
+                "synthetic": report.synthetic,
+                "entities": report.entities,
+                "input_rows": report.input_rows,
+                "candidates": report.candidates,
+                "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+                "out": str(out_file),
+                **batch_run.summary(mine),
+            }
+        )
+    if as_json:
+        together = {"populations": payloads, "candidates": candidates.num_rows, "out": str(out_file)}
+        sys.stdout.write(
+            json.dumps(together | {"seconds": {"wall": round(wall, 3)}}, ensure_ascii=False, indent=2)
+        )
+        sys.stdout.write("\n")
+        return
+    for payload in payloads:
+        _print_summary(payload)
+    out.print(
+        f"共 {len(reports)} 个人群、可兑现 {candidates.num_rows} 笔，{workers} 个进程并行，用时 {wall:.2f} 秒",
+        highlight=False,
+    )
 
 
 def _print_summary(payload: dict[str, Any]) -> None:

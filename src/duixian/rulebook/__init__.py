@@ -49,3 +49,10 @@ def parameters() -> ParameterSet:
 def register() -> Register:
     """Every document's interpretations.yaml, one register (switches are named by document id)."""
     return Register.load(*(doc.folder / "interpretations.yaml" for doc in documents().values()))
+
+
+def load() -> None:
+    """Parse every document, parameter and register now (a worker process does it once, as it starts)."""
+    documents()
+    parameters()
+    register()
