@@ -118,11 +118,13 @@ def _evaluate_all(jobs: list[Job], workers: int, done: Callable[[Evaluated], Non
     out: list[Evaluated | None] = [None] * len(jobs)
     try:
         futures = {pool.submit(evaluate_to_file, *job): i for i, job in enumerate(jobs) if i > 0}
-        out[0] = evaluate_to_file(*jobs[0])
-        report(out[0])
+        first = evaluate_to_file(*jobs[0])
+        out[0] = first
+        report(first)
         for future in concurrent.futures.as_completed(futures):
-            out[futures[future]] = future.result()
-            report(future.result())
+            evaluated = future.result()
+            out[futures[future]] = evaluated
+            report(evaluated)
     finally:
         pool.shutdown(cancel_futures=True)
     return [r for r in out if r is not None]
