@@ -1,19 +1,21 @@
-"""A reform at a glance (PNG): cash cost by rule, baseline beside reform; and how the gains are spread
-over the beneficiaries who gain (with how many lose, said in the title). Drawn from the simulation's
-per-beneficiary comparison, never recomputed here. A synthetic population says so across the page.
+"""A reform at a glance (PNG for the CLI, SVG or PNG for the web page): cash cost by rule, baseline
+beside reform; and how the gains are spread over the beneficiaries who gain (with how many lose, said in
+the title). Drawn from the simulation's per-beneficiary comparison, never recomputed here. A synthetic
+population says so across the page.
+
+One drawing (``figure``) for both: ``draw`` writes it to a file, ``render`` to bytes. The figure is a
+plain ``matplotlib.figure.Figure``, not pyplot's, so the web server may draw in any thread.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Literal
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no display
-
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from duixian.charts.fonts import use_cjk_font
@@ -24,13 +26,27 @@ SIZE_INCHES, DPI = (16.0, 7.5), 100
 BASELINE, REFORM, GAIN, SYNTHETIC = "#9e9e9e", "#1565c0", "#2e7d32", "#c62828"
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10^6 fen
 SYNTHETIC_WORDS = "合成数据 SYNTHETIC — 非真实企业"
+ImageFormat = Literal["png", "svg"]
 
 
 def draw(sim: Simulation, path: Path) -> Path:
+    """The chart as a PNG file (``duixian reform --chart``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure(sim).savefig(path, format="png")
+    return path
+
+
+def render(sim: Simulation, image_format: ImageFormat = "svg") -> bytes:
+    """The same chart as bytes (the web page's image)."""
+    buffer = io.BytesIO()
+    figure(sim).savefig(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def figure(sim: Simulation) -> Figure:
     use_cjk_font()
-    fig, (costs, gains) = plt.subplots(
-        1, 2, figsize=SIZE_INCHES, dpi=DPI, gridspec_kw={"width_ratios": [1.25, 1]}
-    )
+    fig = Figure(figsize=SIZE_INCHES, dpi=DPI)
+    costs, gains = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     counts = sim.counts()
     fig.suptitle(
         f"改革方案 {sim.reform.name}：{sim.reform.description}\n"
@@ -45,10 +61,7 @@ def draw(sim: Simulation, path: Path) -> Path:
         fig.text(0.5, 0.45, "SYNTHETIC", ha="center", va="center", fontsize=90, color=SYNTHETIC,
                  alpha=0.08, rotation=20, zorder=0)  # fmt: skip
     fig.tight_layout(rect=(0, 0.03, 1, 0.92))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    plt.close(fig)
-    return path
+    return fig
 
 
 def _cost_by_rule(ax: Axes, sim: Simulation) -> None:

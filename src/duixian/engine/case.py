@@ -86,6 +86,11 @@ _CaseLoader.yaml_implicit_resolvers = {
 }
 
 
+def load_yaml(text: str) -> Any:
+    """YAML text as a case file is read (dates stay text)."""
+    return yaml.load(text, Loader=_CaseLoader)
+
+
 def read_document(path: Path) -> Mapping[str, Any]:
     """Parse a case file; YAML or JSON by extension."""
     try:

@@ -21,7 +21,7 @@ from duixian.storage.timestamps import SHANGHAI
 from duixian.web.schemas import ActionBody, ReviewAction
 
 BODY_FIELDS = frozenset(ActionBody.model_fields)
-NOT_FOUND_FIELDS = frozenset({"APPLICATION", "FUND"})
+NOT_FOUND_FIELDS = frozenset({"APPLICATION", "FUND", "JOB"})  # JOB: a reform simulation (web.reforms)
 
 
 class Refusal(Exception):

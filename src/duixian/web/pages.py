@@ -6,6 +6,8 @@
     /funds/{code}              资金明细（逐笔余额）
     /audit                     审计日志校验与最新记录
     /rules                     政策库（按文字筛选）
+    /reforms                   政策模拟：选人群与改革方案，后台测算
+    /reforms/{id}              测算进度（页面轮询 /api/reforms/{id}），完成后显示结果与图表
 
 There is no login yet: the 操作人 is typed in each form and recorded in the audit log as given.
 """
@@ -21,12 +23,12 @@ from pydantic import ValidationError
 
 from duixian.calculator import rule_library
 from duixian.domain import workflow
-from duixian.errors import InputError
-from duixian.web import reads
+from duixian.errors import InputError, InputErrors
+from duixian.web import reads, reforms
 from duixian.web.actions import Refusal, act, web_field
-from duixian.web.api import Db
+from duixian.web.api import Bench, Db
 from duixian.web.errors import input_status, validation_problems
-from duixian.web.schemas import ActionBody, Problem, ReviewAction
+from duixian.web.schemas import ActionBody, Problem, ReformRequest, ReviewAction
 
 # the reviewer's forms on the detail page, in the order a reviewer meets them
 REVIEW_ACTIONS: tuple[ReviewAction, ...] = ("start_review", "approve", "return", "reject")
@@ -110,6 +112,44 @@ def pages(templates: Jinja2Templates) -> APIRouter:
     def rules_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
         rules = [r for r in rule_library() if matches(r, q)]
         return templates.TemplateResponse(request, "rules.html", {"rules": rules, "q": q})
+
+    @router.get("/reforms")
+    def reforms_page(request: Request, bench: Bench) -> Response:
+        return _reform_form(request, bench, {})
+
+    @router.post("/reforms")
+    def submit_reform(
+        request: Request,
+        bench: Bench,
+        population: Annotated[str, Form()] = "",
+        example: Annotated[str, Form()] = "",
+        reform: Annotated[str, Form()] = "",
+    ) -> Response:
+        entered = {"population": population, "example": example, "reform": reform}
+        try:
+            job = bench.submit(ReformRequest.model_validate(entered))
+        except ValidationError as exc:
+            return _reform_form(
+                request, bench, {"problems": validation_problems(exc.errors()), "entered": entered}, 422
+            )
+        except (InputError, InputErrors) as exc:
+            context = {"problems": reforms.problems_of(exc), "entered": entered}
+            return _reform_form(request, bench, context, 422)
+        return RedirectResponse(f"/reforms/{job.id}", status_code=303)
+
+    def _reform_form(request: Request, bench: Bench, extra: dict[str, Any], status: int = 200) -> Response:
+        context = {
+            "populations": bench.populations(),
+            "examples": bench.examples(),
+            "jobs": [reforms.describe(j, with_summary=False) for j in bench.jobs()],
+            "problems": [],
+            "entered": {},
+        } | extra
+        return templates.TemplateResponse(request, "reforms.html", context, status_code=status)
+
+    @router.get("/reforms/{job_id}")
+    def reform_page(request: Request, bench: Bench, job_id: str) -> Response:
+        return templates.TemplateResponse(request, "reform.html", {"j": reforms.describe(bench.job(job_id))})
 
     return router
 

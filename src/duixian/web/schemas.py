@@ -199,3 +199,136 @@ class CalcResult(BaseModel):
     deposit_quota_total: Money
     lines: list[dict[str, Any]]
     timing: dict[str, Any] | None = None
+
+
+# --- reforms (政策模拟) ----------------------------------------------------------------------------------
+
+ReformStatus = Literal["queued", "running", "done", "failed"]
+
+
+class ReformRequest(BaseModel):
+    """A reform to simulate on one of the server's populations: its YAML text, or an example's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    population: str = Field(
+        min_length=1, max_length=200, description="人群目录名（见 /api/reforms/populations）"
+    )
+    reform: str = Field(
+        default="", max_length=100_000, description="改革方案 YAML 文本（格式见 examples/reforms/）"
+    )
+    example: str = Field(
+        default="", max_length=200, description="示例方案名（reform 为空时使用，见 /api/reforms/examples）"
+    )
+
+
+class PopulationInfo(BaseModel):
+    name: str
+    document: str
+    document_number: str
+    year: int
+    synthetic: bool
+    entities: int | None
+
+
+class ReformExample(BaseModel):
+    name: str
+    description: str
+    text: str
+
+
+class ReformProgress(BaseModel):
+    done: int = Field(description="已完成的步骤（基线与改革各按规则逐条计）")
+    total: int
+    step: str = Field(description="正在做什么")
+
+
+class RuleCost(BaseModel):
+    rule: str
+    title: str
+    kind: str
+    baseline: Money
+    reform: Money
+    difference: Money
+    gainers: int
+    losers: int
+
+
+class DistrictCost(BaseModel):
+    district: str | None
+    baseline: Money
+    reform: Money
+    difference: Money
+    gainers: int
+    losers: int
+
+
+class BeneficiaryGain(BaseModel):
+    beneficiary: str
+    district: str | None
+    baseline: Money
+    reform: Money
+    difference: Money
+
+
+class ParameterChange(BaseModel):
+    parameter: str
+    description: str
+    baseline: str
+    reform: str
+
+
+class ReadingChange(BaseModel):
+    switch: str
+    baseline: str
+    reform: str
+
+
+class Beneficiaries(BaseModel):
+    gainers: int
+    losers: int
+    unchanged: int
+
+
+class ReformSummary(BaseModel):
+    """What `duixian reform --json` prints, money as fen with its yuan text."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    reform: str
+    description: str
+    document: str
+    document_number: str
+    from_: str = Field(alias="from")
+    mid_year: bool = Field(description="改革晚于参数取值日生效：按年取值的参数本年度仍按原值")
+    reference_date: str
+    year: int
+    synthetic: bool
+    entities: int | None
+    parameters: list[ParameterChange]
+    readings: list[ReadingChange]
+    cost: Money = Field(description="新增财政现金支出（负数为节省）")
+    baseline_total: Money
+    reform_total: Money
+    beneficiaries: Beneficiaries
+    by_rule: list[RuleCost]
+    by_district: list[DistrictCost]
+    largest_gains: list[BeneficiaryGain]
+    seconds: dict[str, float]
+
+
+class ReformJob(BaseModel):
+    """A simulation running in the background; ``summary`` once done, ``problems`` if it failed."""
+
+    id: str
+    status: ReformStatus
+    status_name: str
+    population: str
+    reform: str
+    submitted_at: str
+    progress: ReformProgress
+    problems: list[Problem]
+    summary: ReformSummary | None
+    chart_svg: str | None = Field(description="图表（SVG）地址，完成后可用")
+    chart_png: str | None
+    excel: str | None = Field(description="结果 Excel 下载地址，完成后可用")
