@@ -133,7 +133,9 @@ def main() -> None:
         help="above this size, evaluate the formulas only (no g3 settle pass): label printed",
     )
     parser.add_argument("--documents", nargs="*", default=["wzb-2019-76", "wzjk-2019-71"])
-    parser.add_argument("--chunk", type=int, default=0, help="enterprises per chunk (76号: chunked run)")
+    parser.add_argument(
+        "--chunk", type=int, default=0, help="enterprises per chunk (documents with a partition plan)"
+    )
     parser.add_argument("--workers", type=int, default=1, help="worker processes of a chunked run")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--run-chunked", type=Path, help=argparse.SUPPRESS)
@@ -150,7 +152,9 @@ def main() -> None:
         sys.stdout.write(json.dumps(_run_chunked(args.run_chunked, args.chunk, args.workers)) + "\n")
         return
     if args.one:
-        chunk = args.chunk if args.document == "wzb-2019-76" else 0  # only 76号 has a partition plan
+        from duixian.distributed.plan import PLANS
+
+        chunk = args.chunk if args.document in PLANS else 0  # the others have no partition plan
         figures = one(
             args.document, args.one, args.seed, args.year, not args.no_finalise, chunk, args.workers
         )

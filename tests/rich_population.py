@@ -190,3 +190,63 @@ def write(path: Path, tables: dict[str, pa.Table]) -> Path:
 
 def rich_tables() -> dict[str, pa.Table]:
     return extra_tables(generate_76(ENTITIES, SEED, YEAR).tables)
+
+
+# --- 温浙集（开）管〔2019〕71号 -------------------------------------------------------------------------
+
+DOCUMENT_71, ENTITIES_71, SEED_71 = "wzjk-2019-71", 3000, 5
+IPS_PER_AUTHOR = 3
+
+
+def rich_tables_71() -> dict[str, pa.Table]:
+    """The seeded synthetic 71号 population (3000 enterprises) plus IPs of recognised enterprises, so
+    that 第五条's 30 awards a year bind (the generator needs ~10^4 enterprises for that), a few of
+    them also rewarded by another zone policy (附则1 on a5 lines)."""
+    from duixian.population.synthetic import generate_71
+
+    tables = dict(generate_71(ENTITIES_71, SEED_71, YEAR).tables)
+    enterprises = tables["enterprises"].to_pylist()
+    holders = set(tables["enterprises.annual"]["parent"].to_pylist())  # with yearly figures (附则3)
+    authors = [
+        e
+        for e in enterprises
+        if e["id"] in holders
+        and e["recognised_on"] is not None
+        and e["recognised_on"] <= dt.date(YEAR, 6, 30)
+        and e["registered_area"] == e["fiscal_area"] != "区外"
+    ] * IPS_PER_AUTHOR
+    ips = tables["ip_works"]
+    first_rank = max(ips["review_rank"].to_pylist(), default=0) + 1
+    ranks = np.random.default_rng(SEED_71).permutation(len(authors))  # not in the authors' order
+    added = [
+        {
+            "id": f"IPX{k:04d}",
+            "enterprise": e["id"],
+            "kind": "game",
+            "original": True,
+            "released_on": dt.date(YEAR, 7, 1) + dt.timedelta(days=k % 180),
+            "amount_decided": Decimal(50_000 + 1_000 * k),
+            "review_rank": first_rank + int(ranks[k]),
+        }
+        for k, e in enumerate(authors)
+    ]
+    tables["ip_works"] = rows(ips, added)
+    awards = tables["other_zone_awards"]
+    tables["other_zone_awards"] = rows(
+        awards,
+        [
+            {
+                "enterprise": ip["enterprise"],
+                "project": f"ip:{ip['id']}",
+                "source": "investment_agreement",
+                "amount": Decimal(20_000),
+            }
+            for ip in added[::9]
+        ],
+    )
+    return tables
+
+
+def write_71(path: Path, tables: dict[str, pa.Table]) -> Path:
+    document = rulebook.documents()[DOCUMENT_71]
+    return write_population(path, document, YEAR, tables, synthetic=True, seed=SEED_71, entities=ENTITIES_71)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
@@ -16,7 +17,7 @@ from duixian.distributed.chunks import run_chunked
 from duixian.errors import InputError, InputErrors
 from duixian.population import open_population
 from duixian.population.batch import canonical_order, run_batch
-from rich_population import rich_tables, write
+from rich_population import ENTITIES_71, rich_tables, rich_tables_71, write, write_71
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,59 @@ def test_cli_batch_in_chunks(population_dir: Path, whole: pa.Table, tmp_path: Pa
     for rule, amount in zip(whole["rule"].to_pylist(), whole["amount_fen"].to_pylist(), strict=True):
         by_rule[rule] = by_rule.get(rule, 0) + amount
     assert {r["rule"]: r["total_fen"] for r in payload["by_rule"]} == by_rule
+
+
+# --- 温浙集（开）管〔2019〕71号: the IP authors pooled in one chunk (第五条's 30 awards a year) ------------
+
+
+@pytest.fixture(scope="module")
+def population_71(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_71(tmp_path_factory.mktemp("chunks71") / "pop", rich_tables_71())
+
+
+@pytest.fixture(scope="module")
+def whole_71(population_71: Path) -> pa.Table:
+    pop = open_population(population_71)
+    run = run_batch(pop)
+    a5 = next(ln for ln in run.result.lines if ln.rule_id == "wzjk-2019-71.a5")
+    quota = next(v for k, v in a5.conditions.items() if k.startswith("第五条 列入当年"))
+    assert int(np.count_nonzero(~quota)) > 0  # IPs that qualify but lose on the quota: it binds
+    return canonical_order(run.candidates, pop.document)
+
+
+@pytest.mark.parametrize("chunk", [400, 1100, 5000])
+def test_71_chunks_equal_the_whole_population(
+    population_71: Path, whole_71: pa.Table, tmp_path: Path, chunk: int
+) -> None:
+    out = tmp_path / "candidates.parquet"
+    run = run_chunked(population_71, out, chunk_entities=chunk, workers=2)
+    got = pq.read_table(out)
+    authors = len(set(pq.read_table(population_71 / "ip_works.parquet")["enterprise"].to_pylist()))
+    assert run.chunks == -(-(ENTITIES_71 - authors) // chunk) + 1  # the IP authors: one chunk of their own
+    rules = whole_71["rule"].to_pylist()
+    assert rules.count("wzjk-2019-71.a5") == 30  # the year's 30 IP awards, all in the pooled chunk
+    assert {"wzjk-2019-71." + r for r in ("a3", "a4", "a6", "a7")} <= set(rules)
+    reasons = whole_71["reason"].to_pylist()
+    assert any("附则1" in r for r in reasons) and any("附则3" in r for r in reasons)
+    assert run.candidates == got.num_rows == whole_71.num_rows
+    assert canonical_order(got, open_population(population_71).document).to_pylist() == whole_71.to_pylist()
+    assert got.schema.metadata[b"document"] == b"wzjk-2019-71"
+
+
+def test_71_errors_name_the_ip_in_the_whole_population(tmp_path: Path) -> None:
+    tables = rich_tables_71()
+    ips = tables["ip_works"].to_pylist()
+    for ip in ips[-12:]:
+        ip["review_rank"] = None  # the quota binds: the committee's rank is required of every candidate
+    path = write_71(
+        tmp_path / "pop", tables | {"ip_works": pa.Table.from_pylist(ips, schema=tables["ip_works"].schema)}
+    )
+    with pytest.raises(InputErrors) as local:
+        run_batch(open_population(path))
+    out = tmp_path / "c.parquet"
+    with pytest.raises(InputErrors) as chunked:
+        run_chunked(path, out, chunk_entities=500, workers=1)
+    assert [str(e) for e in chunked.value.errors] == [str(e) for e in local.value.errors]
+    unranked = {f"ip_works[{r}].review_rank" for r in range(len(ips) - 12, len(ips))}
+    assert local.value.errors and {e.field for e in local.value.errors} <= unranked
+    assert not out.exists()

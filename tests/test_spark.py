@@ -21,7 +21,7 @@ from duixian.distributed.spark import canonical_order, collect, java_available, 
 from duixian.errors import InputErrors
 from duixian.population import open_population
 from duixian.population.batch import run_batch
-from rich_population import rich_tables, write
+from rich_population import rich_tables, rich_tables_71, write, write_71
 
 pytestmark = pytest.mark.skipif(
     not java_available(), reason="Spark needs Java 17+: no java on PATH and no JAVA_HOME"
@@ -65,6 +65,21 @@ def test_spark_equals_the_local_engine_line_by_line(spark: Any, population_dir: 
     # … and g3 really deducted prior awards.
     assert any("g3" in r for r in local["reason"].to_pylist())
     assert got.to_pylist() == local.to_pylist()  # every column, readings and reasons included
+
+
+def test_71_spark_equals_the_local_engine(spark: Any, tmp_path: Path) -> None:
+    """温浙集（开）管〔2019〕71号: the IP authors share one partition (第五条's 30 awards a year bind here)."""
+    path = write_71(tmp_path / "pop71", rich_tables_71())
+    pop = open_population(path)
+    local = canonical_order(run_batch(pop).candidates, pop.document)
+    distributed = run(spark, str(path), partitions=3)
+    try:
+        got = collect(distributed)
+    finally:
+        distributed.close()
+    assert local["rule"].to_pylist().count("wzjk-2019-71.a5") == 30
+    assert got.num_rows == local.num_rows > 100
+    assert got.to_pylist() == local.to_pylist()
 
 
 def test_a_subset_of_rules(spark: Any, population_dir: Path) -> None:

@@ -25,7 +25,7 @@ from duixian.distributed.partition import (
     global_field,
     wide_name,
 )
-from duixian.distributed.plan import INSTITUTION, WZB_2019_76, plan_for
+from duixian.distributed.plan import ENTERPRISE, INSTITUTION, WZB_2019_76, WZJK_2019_71, plan_for
 from duixian.population import open_population
 from duixian.population.batch import run_batch
 from duixian.population.load import read_arrow_tables
@@ -33,6 +33,7 @@ from duixian.population.schema import population_schema
 from duixian.population.synthetic import generate
 
 DOC = rulebook.documents()["wzb-2019-76"]
+DOC_71 = rulebook.documents()["wzjk-2019-71"]
 
 
 def test_every_rule_and_table_has_a_place() -> None:
@@ -95,4 +96,67 @@ def test_one_task_over_everything_equals_the_local_engine(population_dir: Path) 
     )
     local = run_batch(pop).candidates
     assert out.num_rows == local.num_rows > 20
+    assert out.select(local.column_names).cast(local.schema).equals(local)
+
+
+def test_71_every_rule_and_table_has_a_place() -> None:
+    assert WZJK_2019_71.problems(DOC_71) == []
+    assert plan_for(DOC_71) is WZJK_2019_71
+    ranking = [s for s in DOC_71.rules.values() if s.population]
+    assert [s.id for s in ranking] == ["wzjk-2019-71.a5"]  # 30 IPs a year out of all put forward
+    assert all(
+        s.id in WZJK_2019_71.enterprise_rules and s.lines_from in WZJK_2019_71.ranked_tables for s in ranking
+    )
+
+
+def test_a_ranking_split_between_tasks_is_refused() -> None:
+    import dataclasses
+
+    unpooled = dataclasses.replace(WZJK_2019_71, ranked_tables=frozenset())
+    assert unpooled.problems(DOC_71) == [
+        "population rule wzjk-2019-71.a5 ranks ip_works, which no one task reads whole"
+    ]
+    scattered = dataclasses.replace(
+        WZB_2019_76,
+        enterprise_rules=WZB_2019_76.enterprise_rules | {"wzb-2019-76.c9"},
+        institution_rules=WZB_2019_76.institution_rules - {"wzb-2019-76.c9"},
+    )
+    assert scattered.problems(DOC) == [
+        "population rule wzb-2019-76.c9 ranks deposit_assessments, which no one task reads whole"
+    ]
+
+
+def test_71_one_enterprise_side_task_equals_the_local_engine(tmp_path: Path) -> None:
+    """Every row keyed by its enterprise, as the plan says, in one enterprise-side task (a5's quota and
+    附则3's limit see everything); every line pays an enterprise its rows were keyed by."""
+    path = generate("wzjk-2019-71", 2000, 5, 2020, tmp_path / "p")
+    pop = open_population(path)
+    raw = read_arrow_tables(path, pop.document)
+    specs = population_schema(DOC_71.case_model).tables
+    pieces = []
+    for index, (name, table) in enumerate(raw.items()):
+        n = table.num_rows
+        if not n:
+            continue
+        columns = {
+            TABLE: pa.array([name] * n, pa.string()),
+            ROW: pa.array(np.arange(n), pa.int64()),
+            KEY: table[WZJK_2019_71.enterprise_keys[name]],
+            SIDE: pa.array([ENTERPRISE] * n, pa.string()),
+        }
+        columns |= {wide_name(index, c): table[c] for c in specs[name].columns}
+        pieces.append(pa.table(columns))
+    rows = pa.concat_tables(pieces, promote_options="default")
+    job = Job(
+        meta=pop.meta.model_dump(mode="json"),
+        rule_ids={ENTERPRISE: tuple(sorted(WZJK_2019_71.enterprise_rules)), INSTITUTION: ()},
+        present={name: tuple(specs[name].columns) for name in raw},
+    )
+    shuffled = rows.take(pa.array(np.random.default_rng(1).permutation(rows.num_rows)))
+    out = pa.Table.from_batches(
+        list(evaluate_partition(shuffled.to_batches(max_chunksize=700), job, rows.slice(0, 0))),
+        schema=OUTPUT_SCHEMA,
+    )
+    local = run_batch(pop).candidates
+    assert out.num_rows == local.num_rows > 100
     assert out.select(local.column_names).cast(local.schema).equals(local)

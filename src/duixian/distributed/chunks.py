@@ -3,7 +3,8 @@
 The cut is Spark's (``plan``): every enterprise-side row goes to its enterprise's chunk, so each
 beneficiary's lines, prior awards, yearly caps and g3 stay in one chunk; parties in another role
 (lenders, guarantors …) and every non-enterprise party go to every chunk; the institution-side rules
-(rankings, pools, an institution's cap) run once over their tables and the rows those name. Each
+(rankings, pools, an institution's cap) run once over their tables and the rows those name; the
+enterprises a ranked table names (71号's IP authors) share one chunk of their own, the last. Each
 chunk is evaluated by ``partition.evaluate_tables`` — the loader's conversion, ``check_tables``,
 ``evaluate`` — in a worker process, and its candidates are appended to the output as they come.
 
@@ -96,10 +97,11 @@ def run_chunked(
     scratch = Path(tempfile.mkdtemp(prefix="duixian-chunks-", dir=output.parent))
     pool = _warm_pool(workers)  # the workers import duixian and parse the rulebook while we cut
     try:
-        cut = _Cut.of(plan, files, document.references, chunk_entities)
+        cut = _Cut.of(plan, specs, files, document.references, chunk_entities)
         t1 = time.perf_counter()
         _shuffle(cut, plan, specs, files, scratch)
-        _institution_side(cut, plan, specs, files, document.references, scratch)
+        if plan.institution_rules:
+            _institution_side(cut, plan, specs, files, document.references, scratch)
         t2 = time.perf_counter()
         job = Job(
             meta=meta.model_dump(mode="json"),
@@ -109,7 +111,8 @@ def run_chunked(
             },
             present={name: tuple(_columns(files.get(name))) for name, spec in specs.items()},
         )
-        tasks = [(ENTERPRISE, i) for i in range(cut.chunks)] + [(INSTITUTION, 0)]
+        tasks = [(ENTERPRISE, i) for i in range(cut.chunks)]
+        tasks += [(INSTITUTION, 0)] if plan.institution_rules else []
         metadata = {
             "document": document.id,
             "year": str(meta.year),
@@ -137,27 +140,41 @@ def run_chunked(
 
 @dataclass(frozen=True)
 class _Cut:
-    enterprises: int  # parties keyed to chunks
+    enterprises: int  # parties hashed to chunks (neither shared nor pooled)
     shared: pa.Array  # ids of the parties every chunk gets
+    pooled: pa.Array  # ids of the enterprises the ranked tables name (not shared): one chunk, the last
     chunk_entities: int
 
     @property
-    def chunks(self) -> int:
+    def hashed(self) -> int:
         return max(1, -(-self.enterprises // self.chunk_entities))
+
+    @property
+    def chunks(self) -> int:
+        return self.hashed + (1 if len(self.pooled) else 0)
+
+    @property
+    def stray(self) -> int:
+        """The chunk of the rows keyed by a shared party: one for all of them, so their lines meet (the
+        pool, where a ranked table may name the party)."""
+        return self.hashed if len(self.pooled) else 0
 
     def chunk_of(self, keys: pa.Array) -> np.ndarray:
         """Each key's chunk, from the key alone (a hash of its text: the same enterprise lands in the
-        same chunk from every table, with no lookup in a city-sized index); -1 for a shared party.
-        A key naming no party lands somewhere, and that chunk's ``check_tables`` reports it."""
-        chunk = (_text_hash(keys) % np.uint64(self.chunks)).astype(np.int64)
-        if len(self.shared):
-            chunk[np.asarray(pc.is_in(keys, value_set=self.shared).to_numpy(zero_copy_only=False))] = -1
+        same chunk from every table, with no lookup in a city-sized index); the pool's chunk for a
+        pooled enterprise; -1 for a shared party. A key naming no party lands somewhere, and that
+        chunk's ``check_tables`` reports it."""
+        chunk = (_text_hash(keys) % np.uint64(self.hashed)).astype(np.int64)
+        for ids, number in ((self.pooled, self.hashed), (self.shared, -1)):
+            if len(ids):
+                chunk[np.asarray(pc.is_in(keys, value_set=ids).to_numpy(zero_copy_only=False))] = number
         return chunk
 
     @classmethod
     def of(
         cls,
         plan: Plan,
+        specs: Mapping[str, TableSpec],
         files: Mapping[str, Path],
         references: Mapping[str, str],
         chunk_entities: int,
@@ -165,20 +182,35 @@ class _Cut:
         party = plan.party_table
         if party not in files:
             raise InputError(f"{party}.parquet", "missing: a chunked run needs the parties table")
-        parties = _read(files[party], ["id", "kind"])
-        ids = pc.cast(parties["id"], pa.string()).combine_chunks()
-        kind = pc.fill_null(pc.cast(parties["kind"], pa.string()), "enterprise")
-        named = [ids.filter(pc.not_equal(kind, "enterprise").combine_chunks())]
+        ids = pc.cast(_read(files[party], ["id"])["id"], pa.string()).combine_chunks()
+        kind = _party_kinds(files[party], specs[party])
+        named = [ids.filter(pc.not_equal(kind, "enterprise"))]
         for ref, target in references.items():
             table, column = ref.rsplit(".", 1)
             other_role = table in plan.enterprise_keys and column != plan.enterprise_keys[table]
             if target == party and other_role and table in files and column in _columns(files[table]):
                 named.append(pc.cast(_read(files[table], [column])[column], pa.string()))
-        shared = pc.unique(pa.chunked_array(named, type=pa.string()).combine_chunks()).drop_null()
-        shared = shared.filter(pc.not_equal(shared, ""))
-        return cls(
-            len(ids) - int(pc.sum(pc.is_in(ids, value_set=shared)).as_py() or 0), shared, chunk_entities
-        )
+        shared = _union(named)
+        ranked = [
+            _ids(_read(files[t], [key]), key)
+            for t in sorted(plan.ranked_tables)
+            if t in files and (key := plan.enterprise_keys[t]) in _columns(files[t])
+        ]
+        pooled = _union(ranked)
+        pooled = pooled.filter(pc.invert(pc.is_in(pooled, value_set=shared)))
+        set_aside = pc.or_(pc.is_in(ids, value_set=shared), pc.is_in(ids, value_set=pooled))
+        return cls(len(ids) - int(pc.sum(set_aside).as_py() or 0), shared, pooled, chunk_entities)
+
+
+def _party_kinds(file: Path, spec: TableSpec) -> pa.Array:
+    """Each party's kind (``enterprise``, ``bank`` …); a table without the column (71号's ``enterprises``
+    has no such field) is of enterprises, or of its field's default."""
+    if "kind" in _columns(file):
+        kind = pc.cast(_read(file, ["kind"])["kind"], pa.string()).combine_chunks()
+    else:
+        default = spec.fields["kind"].default if "kind" in spec.fields else None
+        kind = pa.repeat(pa.scalar(default, pa.string()), _row_count(file))
+    return pc.fill_null(kind, "enterprise")
 
 
 def _shuffle(
@@ -197,7 +229,7 @@ def _shuffle(
                 keys = pc.cast(batch.column(key), pa.string()).fill_null("")
                 chunk = cut.chunk_of(keys)
                 if name != party and spec.parent != party:
-                    chunk[chunk < 0] = 0  # a row keyed by a shared party: evaluated once, in chunk 0
+                    chunk[chunk < 0] = cut.stray  # a row keyed by a shared party: evaluated once
                 for number in np.unique(chunk):
                     part = batch.filter(pa.array(chunk == number))
                     if number not in writers:

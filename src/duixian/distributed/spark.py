@@ -28,6 +28,14 @@ that line's beneficiary — no more (no other beneficiary's lines must change it
   be settled by g3 twice, once per side; the run refuses such a population rather than risk a
   difference in wording or amount, and says to use ``duixian batch``.
 
+Pooled enterprises (温浙集（开）管〔2019〕71号; see ``plan.WZJK_2019_71``)
+--------------------------------------------------------------------
+71号 pays enterprises only: every row is keyed by its enterprise, as above. a5 awards 30 IPs a year out
+of every IP put forward (``population=True``), and 附则3 caps an enterprise's a3 + a5 + a6 together:
+so the enterprises ``ip_works`` names (``plan.ranked_tables``) get one partition key between them
+(``POOL_KEY``, ``with_task_key``) and are evaluated in ONE task with all their rows, where the quota
+sees every IP and each one's caps see all its lines. They are few (~0.7% of the synthetic city).
+
 Rows → tables → ``evaluate`` is ``partition.evaluate_partition``: the loader's own
 ``arrow_to_tables`` (every check of the case model), ``check_tables``, ``evaluate``, and
 ``batch.candidate_table``. No formula is written here. What a partition cannot see is checked on
@@ -76,6 +84,8 @@ from duixian.population.load import META_FILE, SHOWN_ERRORS, PopulationMeta, par
 from duixian.population.schema import TableSpec, population_schema
 
 OTHER_TABLE_FILES = (".csv", ".arrow", ".feather")
+TASK = "_task"  # the partition key: ``_key``, or POOL_KEY for a pooled enterprise's rows
+POOL_KEY = "\x00pool"  # no enterprise id is this: the pooled enterprises' one partition key
 
 
 def java_available() -> bool:
@@ -381,6 +391,25 @@ def wide_frame(pop: SparkPopulation) -> DataFrame:
     return functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts)
 
 
+def with_task_key(pop: SparkPopulation, rows: DataFrame) -> DataFrame:
+    """``rows`` with the partition key of each (``TASK``): its ``_key``, but one key for every row of
+    the enterprises the plan's ranked tables name (a population rule ranks their rows in one task)."""
+    keys = pop.plan.enterprise_keys
+    named = [
+        pop.frames[t].select(F.col(keys[t]).alias("_id"))
+        for t in sorted(pop.plan.ranked_tables)
+        if t in pop.frames and keys[t] in pop.present[t]
+    ]
+    if not named:
+        return rows.withColumn(TASK, F.col(KEY))
+    pooled = F.broadcast(_ids(named).withColumn("_pooled", F.lit(True)))
+    return (
+        rows.join(pooled, (F.col(KEY) == F.col("_id")) & (F.col(SIDE) == ENTERPRISE), "left")
+        .withColumn(TASK, F.when(F.col("_pooled"), F.lit(POOL_KEY)).otherwise(F.col(KEY)))
+        .drop("_id", "_pooled")
+    )
+
+
 # --- running --------------------------------------------------------------------------------------
 
 
@@ -428,8 +457,9 @@ def run(
     shared = spark.sparkContext.broadcast(shared_rows)
     n = partitions or spark.sparkContext.defaultParallelism
     output = (
-        rows.where(F.col(SIDE) != BROADCAST)
-        .repartition(n, KEY)
+        with_task_key(pop, rows.where(F.col(SIDE) != BROADCAST))
+        .repartition(n, TASK)
+        .drop(TASK)
         .mapInArrow(functools.partial(_task, job=job, shared=shared), OUTPUT_DDL)
         .persist()
     )
@@ -499,4 +529,5 @@ __all__ = [
     "session",
     "totals",
     "wide_frame",
+    "with_task_key",
 ]
