@@ -24,5 +24,5 @@ def test_overrides_are_validated_naming_the_field() -> None:
     with pytest.raises(InputError) as e:
         reg.choose({"wzb-2019-76.c1.day_count": "actual_366"})
     assert e.value.field == "readings.wzb-2019-76.c1.day_count"
-    with pytest.raises(InputError, match="no such switch"):
+    with pytest.raises(InputError, match="没有这个开关"):
         reg.choose({"nope": "x"})

@@ -279,6 +279,52 @@ def test_errors_name_the_field(fields: dict[str, Any], field: str) -> None:
     assert field in _fields(**fields)
 
 
+def _reasons(**fields: Any) -> dict[str, str]:
+    with pytest.raises((InputError, InputErrors)) as caught:
+        _reform(**fields)
+    exc = caught.value
+    errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+    assert isinstance(errors[0], InputError)
+    return {e.field: e.reason for e in errors}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"parameters": {"wzb-2019-76.c1.cap": -5}}, "parameters.wzb-2019-76.c1.cap", ["-5 为负数", "元"]),
+        (
+            {"parameters": {"wzb-2019-76.c1.capp": 1}},
+            "parameters.wzb-2019-76.c1.capp",
+            ["没有这个参数", ".c1.cap"],
+        ),
+        (
+            {"parameters": {"wzb-2019-76.c8a.rate_low": 130}},
+            "parameters.wzb-2019-76.c8a.rate_low",
+            ["超过 100"],
+        ),
+        (
+            {"parameters": {"wzb-2019-76.c1.cap": {"value": 30, "unit": "percent"}}},
+            "parameters.wzb-2019-76.c1.cap.unit",
+            ["“percent”", "yuan"],
+        ),
+        (
+            {"readings": {"wzb-2019-76.c1.day_count": "actual_366"}},
+            "readings.wzb-2019-76.c1.day_count",
+            ["“actual_366”不是可选项", "actual_365"],
+        ),
+        (
+            {"readings": {"wzb-2019-76.c1.no_such_switch": "x"}},
+            "readings.wzb-2019-76.c1.no_such_switch",
+            ["没有这个开关"],
+        ),
+        ({"from": "2018-01-01", "parameters": {"wzb-2019-76.c1.cap": 1}}, "from", ["早于", "施行"]),
+    ],
+)
+def test_reasons_say_in_chinese_what_is_wrong(fields: dict[str, Any], field: str, words: list[str]) -> None:
+    reason = _reasons(**fields)[field]
+    assert all(word in reason for word in words), reason
+
+
 def test_count_parameters_take_whole_numbers() -> None:
     counts = [
         n for n, p in rulebook.parameters().parameters.items() if p.unit == "count" and n.startswith(DOC_ID)

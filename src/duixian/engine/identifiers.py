@@ -30,23 +30,31 @@ _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def check_uscc(code: str) -> str:
-    """Return the code (upper-cased, spaces removed) or raise ValueError saying what is wrong."""
+    """Return the code (upper-cased, spaces removed) or raise ValueError saying, in Chinese, what is wrong."""
     number = "".join(code.split()).upper()
     if len(number) != 18:
-        raise ValueError(f"a USCC has 18 characters, this has {len(number)}")
-    bad = [c for c in number if c not in _ALPHABET]
-    if bad:
-        raise ValueError(f"character {bad[0]!r} is not allowed in a USCC (I, O, S, V, Z never appear)")
+        raise ValueError(f"统一社会信用代码应为18位，此处为{len(number)}位")
+    for position, character in enumerate(number, start=1):
+        if character not in _ALPHABET:
+            raise ValueError(
+                f"第{position}位字符“{character}”不能出现在统一社会信用代码中"
+                "（只用数字和大写字母，不用 I、O、S、V、Z）"
+            )
     authority, category = number[0], number[1]
     if authority not in _AUTHORITY_CATEGORIES:
-        raise ValueError(f"first character {authority!r} is not a registration authority code")
+        allowed = "、".join(_AUTHORITY_CATEGORIES)
+        raise ValueError(f"第1位（登记管理部门代码）应为 {allowed} 之一，此处为“{authority}”")
     if category not in _AUTHORITY_CATEGORIES[authority]:
-        raise ValueError(f"category {category!r} is not defined for registration authority {authority!r}")
-    if not number[2:8].isdigit():
-        raise ValueError("characters 3–8 must be the administrative division code (digits)")
+        allowed = "、".join(_AUTHORITY_CATEGORIES[authority])
+        raise ValueError(
+            f"第2位（机构类别代码）“{category}”不属于登记管理部门“{authority}”（可为 {allowed}）"
+        )
+    division = number[2:8]
+    if not division.isdigit():
+        raise ValueError(f"第3–8位应为登记管理机关的行政区划码（6位数字），此处为“{division}”")
     expected = stdnum_uscc.calc_check_digit(number[:17])
     if number[17] != expected:
-        raise ValueError(f"check character is {number[17]!r}, expected {expected!r}")
+        raise ValueError(f"校验码（第18位）为“{number[17]}”，按 GB 32100-2015 应为“{expected}”")
     return number
 
 

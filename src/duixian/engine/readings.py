@@ -55,16 +55,25 @@ class Register:
             entries[entry.switch] = entry
         return cls(entries)
 
-    def choose(self, overrides: Mapping[str, str] | None = None, field: str = "readings") -> Readings:
-        chosen = {name: e.default for name, e in self.entries.items()}
+    def problems(
+        self, overrides: Mapping[str, str] | None = None, field: str = "readings"
+    ) -> list[InputError]:
+        """Every reading ``choose`` refuses, each naming its switch: not in the register, or not an option."""
+        found: list[InputError] = []
         for name, option in (overrides or {}).items():
-            if name not in self.entries:
-                raise InputError(f"{field}.{name}", "no such switch in the interpretations register")
-            if option not in self.entries[name].options:
-                allowed = ", ".join(self.entries[name].options)
-                raise InputError(f"{field}.{name}", f"{option!r} is not an option (choose one of: {allowed})")
-            chosen[name] = option
-        return Readings(self, chosen)
+            entry = self.entries.get(name)
+            if entry is None:
+                found.append(InputError(f"{field}.{name}", "解释登记册中没有这个开关"))
+            elif option not in entry.options:
+                allowed = "、".join(entry.options)
+                found.append(InputError(f"{field}.{name}", f"“{option}”不是可选项（可选：{allowed}）"))
+        return found
+
+    def choose(self, overrides: Mapping[str, str] | None = None, field: str = "readings") -> Readings:
+        problems = self.problems(overrides, field)
+        if problems:
+            raise problems[0]
+        return Readings(self, {name: e.default for name, e in self.entries.items()} | dict(overrides or {}))
 
 
 @dataclass(frozen=True)

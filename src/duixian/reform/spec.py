@@ -85,16 +85,14 @@ def parse_reform(
     raw = parse(ReformFile, data)
     documents = rulebook.documents()
     if raw.document not in documents:
-        raise InputError("document", f"unknown document {raw.document!r} (known: {', '.join(documents)})")
+        raise InputError("document", f"没有文件“{raw.document}”（可选：{'、'.join(documents)}）")
     document = documents[raw.document]
     params = params if params is not None else rulebook.parameters()
     register = register if register is not None else rulebook.register()
     if not raw.parameters and not raw.readings:
-        raise InputError("parameters", "a reform changes at least one parameter or one reading")
+        raise InputError("parameters", "改革方案至少要修改一个参数或一个解释选项")
     if raw.start < document.applies_from:
-        raise InputError(
-            "from", f"{raw.start} is before {document.number} takes effect ({document.applies_from})"
-        )
+        raise InputError("from", f"{raw.start} 早于{document.number}的施行日期（{document.applies_from}）")
     errors: list[InputError] = []
     changes: dict[str, Change] = {}
     for name, value in raw.parameters.items():
@@ -102,29 +100,30 @@ def parse_reform(
             changes[name] = _change(document, params, name, value)
         except InputError as exc:
             errors.append(exc)
-    for switch in raw.readings:
-        if switch in register.entries and not switch.startswith(f"{document.id}."):
-            errors.append(
-                InputError(f"readings.{switch}", f"a switch of another document, not {document.id}")
-            )
-    try:
-        register.choose(raw.readings)
-    except InputError as exc:
-        errors.append(exc)
+    errors += _reading_errors(document, register, raw.readings)
     if errors:
         raise InputErrors(errors)
     return Reform(raw.name, raw.description, document, raw.start, changes, dict(raw.readings))
+
+
+def _reading_errors(document: Document, register: Register, readings: Mapping[str, str]) -> list[InputError]:
+    """What ``Register.choose`` refuses, and switches of other documents (all at once)."""
+    errors = register.problems(readings)
+    for switch in readings:
+        if switch in register.entries and not switch.startswith(f"{document.id}."):
+            errors.append(InputError(f"readings.{switch}", f"这是另一份文件的解释开关，不属于 {document.id}"))
+    return errors
 
 
 def _change(document: Document, params: ParameterSet, name: str, value: Any) -> Change:
     where = f"parameters.{name}"
     if name not in params:
         near = [p for p in params.parameters if p.startswith(name.rsplit(".", 1)[0] + ".")][:8]
-        hint = f" (parameters of that rule: {', '.join(near)})" if near else ""
-        raise InputError(where, f"no such parameter{hint}")
+        hint = f"（该条款的参数：{'、'.join(near)}）" if near else ""
+        raise InputError(where, f"没有这个参数{hint}")
     owner = name.split(".", 1)[0]
     if owner in rulebook.documents() and owner != document.id:
-        raise InputError(where, f"a parameter of {owner}, not of {document.id}: it would change nothing")
+        raise InputError(where, f"这是 {owner} 的参数，不属于 {document.id}：修改它不会改变任何结果")
     parameter = params[name]
     return Change(parameter, _written(parameter, value, where))
 
@@ -132,40 +131,38 @@ def _change(document: Document, params: ParameterSet, name: str, value: Any) -> 
 def _written(parameter: Parameter, value: Any, where: str) -> Decimal | int | str:
     """The value in the parameter's unit, exactly; refuses a value of another kind or unit."""
     unit = parameter.unit
-    expected = f"expected {unit}: {UNIT_WORDS[unit]}"
+    expected = f"该参数的单位是 {unit}，即{UNIT_WORDS[unit]}"
     if isinstance(value, Mapping):
         if set(value) != {"value", "unit"}:
-            raise InputError(where, "write the new value, or {value: …, unit: …}")
+            raise InputError(where, "请直接写新值，或写作 {value: …, unit: …}")
         if value["unit"] != unit:
-            raise InputError(
-                f"{where}.unit", f"{value['unit']!r} is not the unit of {parameter.name} ({expected})"
-            )
+            raise InputError(f"{where}.unit", f"单位“{value['unit']}”不对；{expected}")
         value = value["value"]
     if unit == "text":
         if not isinstance(value, str):
-            raise InputError(where, f"{value!r}: {expected}")
+            raise InputError(where, f"“{value}”不是文字；{expected}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InputError(where, f"{value!r}: {expected}")
+        raise InputError(where, f"“{value}”不是数值；{expected}")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InputError(where, f"{value!r} is not a number ({expected})") from None
+        raise InputError(where, f"“{value}”不是数字；{expected}") from None
     if not number.is_finite():
-        raise InputError(where, f"{value!r} is not a finite number ({expected})")
+        raise InputError(where, f"“{value}”不是有限的数；{expected}")
     if unit != "number" and number < 0:
-        raise InputError(where, f"{value} is negative ({expected})")
+        raise InputError(where, f"{value} 为负数；{expected}")
     if unit == "percent" and number > 100:
-        raise InputError(where, f"{value} is above 100 ({expected})")
+        raise InputError(where, f"{value} 超过 100；{expected}")
     if unit == "count":
         if number != number.to_integral_value():
-            raise InputError(where, f"{value} is not a whole number ({expected})")
+            raise InputError(where, f"{value} 不是整数；{expected}")
         return int(number)
     if unit == "yuan":
         try:
             yuan_to_fen(number)
-        except ValueError as exc:
-            raise InputError(where, f"{exc} ({expected})") from None
+        except ValueError:  # a finite number: only a fraction of a fen is refused
+            raise InputError(where, f"{value} 元的小数超过两位（精确到分）；{expected}") from None
     return number
 
 
