@@ -65,3 +65,38 @@ def test_rate_at_most_includes_the_bound() -> None:
 def test_format_fen() -> None:
     assert format_fen(123456789) == "1,234,567.89"
     assert format_fen(-5) == "-0.05"
+
+
+def _half_away_from_zero(exact: Fraction) -> int:
+    magnitude = abs(exact)
+    rounded = int(magnitude) + (1 if magnitude - int(magnitude) >= Fraction(1, 2) else 0)
+    return rounded if exact >= 0 else -rounded
+
+
+@given(
+    st.lists(st.integers(min_value=-(2**40), max_value=2**40), min_size=1, max_size=30),
+    st.lists(st.integers(min_value=-(2**31), max_value=2**31), min_size=1, max_size=30),
+    st.lists(st.integers(min_value=2**20, max_value=2**40), min_size=1, max_size=30),  # results fit int64
+)
+def test_columns_of_any_size_round_exactly(amounts: list[int], factors: list[int], dens: list[int]) -> None:
+    # Column factors and a column denominator: whole-column int64, row by row, or Python integers.
+    n = min(len(amounts), len(factors), len(dens))
+    a, f, d = (np.asarray(x[:n], dtype=np.int64) for x in (amounts, factors, dens))
+    got = mul_div_round([a, f, 3], d).tolist()
+    rows = zip(amounts[:n], factors[:n], dens[:n], strict=True)
+    assert got == [_half_away_from_zero(Fraction(x * y * 3, z)) for x, y, z in rows]
+
+
+def test_the_whole_column_check_stops_at_the_int64_limit() -> None:
+    # 2·|num| + den must stay within int64: just inside takes int64, just outside Python integers.
+    for num in (2**61, 2**62 - 8, 2**62, -(2**62)):
+        for den in (1, 3, 2**40 + 1):
+            column = np.asarray([num, num // 3, 1], dtype=np.int64)
+            got = mul_div_round([column], den).tolist()
+            assert got == [_half_away_from_zero(Fraction(int(v), den)) for v in column]
+
+
+def test_python_integer_columns_stay_exact() -> None:
+    column = np.asarray([10**30, -(10**30) - 1, 7], dtype=object)
+    got = mul_div_round([column], np.asarray([10**12, 2 * 10**12, 2], dtype=object))
+    assert got.tolist() == [10**18, -(5 * 10**17), 4]

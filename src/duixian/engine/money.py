@@ -5,9 +5,10 @@ rational number until it becomes a money amount; then it is rounded once, to
 the fen, half away from zero (四舍五入). Caps are whole fen, so capping after
 rounding equals rounding after capping. Sums of rounded line amounts are exact.
 
-Arithmetic runs on int64 numpy columns. Where a product could overflow int64
-the column is computed with Python integers instead (object dtype): slower,
-never wrong.
+Arithmetic runs on int64 numpy columns. Whether a product could overflow int64
+is checked once per column, from its largest values; where it could, the rows
+that could overflow are computed with Python integers instead (object dtype):
+slower, never wrong.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ Rational = Fraction | int
 
 FEN_PER_YUAN = 100
 RATE_SCALE = 100_000_000  # rates in columns: ratio × 10^8, so 1.5% → 1_500_000 (percent to 6 decimals)
-_INT64_SAFE = 2**62
+_INT64_LIMIT = 2**63  # int64 holds what is below this in magnitude
+_ROW_SAFE = 2.0**60  # per row, a float64 bound this far below the limit leaves margin for its error
 
 
 def yuan_to_fen(value: Decimal | str | int) -> int:
@@ -76,15 +78,21 @@ def _as_column(x: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[np.objec
     return arr.astype(np.int64, copy=False)
 
 
-def _fits(factors: list[npt.NDArray[np.int64] | npt.NDArray[np.object_]]) -> bool:
-    bound = 1.0
+def _magnitude(column: npt.NDArray[Any]) -> int:
+    """The largest |value| of an int64 column, exactly, and at least 1 (so that the product of the
+    factors' magnitudes bounds every partial product too)."""
+    if column.size == 0:
+        return 1
+    return max(int(column.max()), -int(column.min()), 1)
+
+
+def _column_fits(factors: list[npt.NDArray[Any]], den: npt.NDArray[Any]) -> bool:
+    """Whether every row's 2·|Π factors| + den stays within int64 (what the rounding computes),
+    bounded once by the columns' largest magnitudes, in Python integers: exact."""
+    bound = 1
     for f in factors:
-        if f.dtype == np.object_ or f.size == 0:
-            if f.dtype == np.object_:
-                return False
-            continue
-        bound *= float(np.max(np.abs(f))) if f.size else 1.0
-    return bound < _INT64_SAFE
+        bound *= _magnitude(f)
+    return 2 * bound + 2 * _magnitude(den) < _INT64_LIMIT
 
 
 def mul_div_round(
@@ -100,7 +108,10 @@ def mul_div_round(
     den = _as_column(denominator)
     if np.any(den <= 0):
         raise ZeroDivisionError("denominator must be positive")
-    if _fits([*factors, den * 2]):
+    if any(c.dtype == np.object_ for c in [*factors, den]):
+        return _round_quotient(_product(factors, object), den.astype(object))
+    # One check for the whole column: a city's amounts stay far below int64 (the usual case).
+    if _column_fits(factors, den):
         return _round_quotient(_product(factors, np.int64), den)
     small = _rows_that_fit(factors, den)
     if small is None:
@@ -126,24 +137,26 @@ def _product(factors: list[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
 def _round_quotient(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> IntArray:
     """round_half_up(num / den), half away from zero, in the dtype of num and den."""
     signed: npt.NDArray[Any] = np.asarray(num)
+    if signed.dtype != np.object_ and (signed.size == 0 or signed.min() >= 0):
+        # No negative amount (the usual case): no sign to take off and put back.
+        return np.asarray((2 * signed + den) // (2 * den), dtype=np.int64)
     sign = np.where(signed < 0, -1, 1)
     magnitude = np.abs(signed)
     rounded = (2 * magnitude + den) // (2 * den)
     return np.asarray(sign * rounded).astype(np.int64)
 
 
-def _rows_that_fit(
-    factors: list[npt.NDArray[np.int64] | npt.NDArray[np.object_]], den: npt.NDArray[Any]
-) -> npt.NDArray[np.bool_] | None:
-    """Per row, whether |Π factors| × 2·den stays below 2^62 (None: columns of Python integers, or
-    no column at all). Bounded in float64, with a margin far above its rounding error."""
+def _rows_that_fit(factors: list[npt.NDArray[Any]], den: npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
+    """Per row, whether 2·|Π factors| + den stays within int64 (None: no column at all). Bounded in
+    float64, with a margin far above its rounding error: |Π factors| and den below 2^60 each."""
     columns = [*factors, den]
-    if any(c.dtype == np.object_ for c in columns) or all(c.ndim == 0 for c in columns):
+    if all(c.ndim == 0 for c in columns):
         return None
-    bound = np.full(np.broadcast_shapes(*(c.shape for c in columns)), 2.0)
-    for c in columns:
-        bound = bound * np.abs(c.astype(np.float64))
-    fits: npt.NDArray[np.bool_] = bound < _INT64_SAFE / 4
+    shape = np.broadcast_shapes(*(c.shape for c in columns))
+    bound = np.ones(shape)
+    for f in factors:
+        bound = bound * np.abs(f.astype(np.float64))
+    fits: npt.NDArray[np.bool_] = (bound < _ROW_SAFE) & np.broadcast_to(den < _ROW_SAFE, shape)
     return fits
 
 

@@ -76,11 +76,28 @@ class Parameter:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
         """Vectorised lookup: value × scale (must be whole) and the value's start date, per date."""
         starts, scaled = _scaled_values(self.name, self.values, scale)
-        idx = np.searchsorted(starts, dates.astype("datetime64[D]"), side="right") - 1
-        if np.any(idx < 0):
+        idx = _latest_start(starts, dates.astype("datetime64[D]"))
+        if len(idx) and idx.min() < 0:
             first = str(starts[0])
             raise LookupError(f"parameter {self.name} has no value before {first}")
         return scaled[idx], starts[idx]
+
+
+def _latest_start(
+    starts: npt.NDArray[np.datetime64], days: npt.NDArray[np.datetime64]
+) -> npt.NDArray[np.intp]:
+    """Per day, the position of the last start on or before it (-1: none): searchsorted, side right, − 1.
+
+    A city's dates fall on a few thousand distinct days: each day of their span is searched once and
+    the rows look their day up (a search per row of a million loans costs several times more)."""
+    as_int = days.astype(np.int64)
+    first, last = (int(as_int.min()), int(as_int.max())) if len(as_int) else (0, 0)
+    if len(as_int) and last - first < len(as_int):  # Python integers: NaT (the least int64) cannot wrap
+        span = np.arange(first, last + 1).astype("datetime64[D]")
+        by_day = np.searchsorted(starts, span, side="right") - 1
+        found: npt.NDArray[np.intp] = by_day[as_int - first]
+        return found
+    return np.searchsorted(starts, days, side="right") - 1
 
 
 # (id of a parameter's values, scale) → (those values, start dates, values × scale). Keyed by identity,

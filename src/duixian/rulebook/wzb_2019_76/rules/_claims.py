@@ -48,10 +48,24 @@ def loan_column(ctx: Context, name: str, missing: object) -> Column:
 
 def counterparty(ctx: Context) -> Column:
     """The enterprise whose default caused each loss: the claim's counterparty, else the named loan's
-    borrower ("" where neither is known). g1 checks it against 附则1's exclusions."""
+    borrower ("" where neither is known). g1 checks it against 附则1's exclusions.
+
+    One column for every loss clause, its party rows known: six clauses' g1 checks look the same
+    ids up, and a new column each time would be searched for among every party of a city."""
+    return ctx.once("claims.counterparty", lambda: _counterparty(ctx))
+
+
+def _counterparty(ctx: Context) -> Column:
     named = ctx.table("loss_claims")["counterparty"]
     borrower = loan_column(ctx, "borrower", "")
-    return np.where(named != "", named, borrower).astype(object)
+    other: Column = np.where(named != "", named, borrower).astype(object)
+    if len(other):
+        parties = ctx.table("parties")
+        # The rows of the claims' counterparties and of the loans' borrowers, found when the
+        # references were checked (a name found nowhere, or "", is -1 either way).
+        borrower_rows = gather(parties.rows_of(ctx.table("loans")["borrower"]), loan_rows(ctx), -1)
+        parties.remember_rows(other, np.where(named != "", parties.rows_of(named), borrower_rows))
+    return other
 
 
 def of_kind(ctx: Context, kind: str) -> BoolArray:

@@ -89,14 +89,29 @@ class GuarantorYears:
 
 
 def guarantor_years(ctx: Context) -> GuarantorYears:
-    """Sum each guarantor's month-end figures over the year concerned and the prior year."""
+    """Sum each guarantor's month-end figures over the year concerned and the prior year.
+
+    Computed once per evaluation (c3a, c3b and c11 ask it), so that the three rules look up the same
+    guarantor ids."""
+    return ctx.once("guarantors.years", lambda: _guarantor_years(ctx))
+
+
+def _guarantor_years(ctx: Context) -> GuarantorYears:
     reading = ctx.reading(READING)
     gm = ctx.table("guarantor_months")
     months = np.asarray(gm["month"], dtype="datetime64[M]")
     years = months.astype("datetime64[Y]").astype(np.int64) + 1970
     _check(gm["guarantor"], gm["month"], years, ctx.year)
-    ids, owner = np.unique(np.asarray(gm["guarantor"], dtype=object), return_inverse=True)
+    ids, first, owner = np.unique(
+        np.asarray(gm["guarantor"], dtype=object), return_index=True, return_inverse=True
+    )
+    ids = np.asarray(ids, dtype=object)
     owner = owner.reshape(-1)
+    # Each guarantor's party row is that of its first month, already found when the references were
+    # checked: the rules' lookups of ``ids`` become gathers, not a search of every party.
+    if len(ids):
+        parties = ctx.table("parties")
+        parties.remember_rows(ids, parties.rows_of(gm["guarantor"])[first])
 
     def year(y: int) -> Year:
         rows = years == y
@@ -109,7 +124,7 @@ def guarantor_years(ctx: Context) -> GuarantorYears:
         denominator = reported if reading == "reported_months" else np.full(len(ids), 12, dtype=np.int64)
         return Year(denominator, reported, sums)
 
-    return GuarantorYears(np.asarray(ids, dtype=object), year(ctx.year), year(ctx.year - 1), reading)
+    return GuarantorYears(ids, year(ctx.year), year(ctx.year - 1), reading)
 
 
 def _check(guarantors: Column, months: Column, years: npt.NDArray[np.int64], year: int) -> None:

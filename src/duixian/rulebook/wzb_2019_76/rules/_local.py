@@ -39,7 +39,7 @@ def private_enterprise(ctx: Context, ids: Column) -> BoolArray:
 
 def small_micro_enterprise(ctx: Context, ids: Column) -> BoolArray:
     """g4 小微企业 (small, micro, individual business, small/micro owner)."""
-    small = np.asarray(_parties.at(ctx, _parties.small_micro(ctx), ids), dtype=bool)
+    small = _parties.small_micro(ctx, ids)
     return np.asarray(_parties.is_kind(ctx, ids, "enterprise") & small, dtype=bool)
 
 

@@ -13,7 +13,7 @@ from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray, Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
-from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels
+from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels_at
 
 ARTICLE = "附件第八条"
 P = "wzb-2019-76."
@@ -23,7 +23,7 @@ def _guarantee_facts(ctx: Context) -> tuple[BoolArray, BoolArray, BoolArray]:
     g = ctx.table("guarantees")
     government = _parties.column(ctx, "government_guarantor", g["guarantor"])
     is_guarantor = _parties.is_kind(ctx, g["guarantor"], "guarantor")
-    small_micro = _parties.at(ctx, _parties.small_micro(ctx), g["borrower"])
+    small_micro = _parties.small_micro(ctx, g["borrower"])
     return government & is_guarantor, ~government & is_guarantor, small_micro
 
 
@@ -44,7 +44,7 @@ def _fee_lines(
         conditions=conditions,
         steps={
             "borrower_size": Step(
-                "借款企业规模（附则4）", _parties.at(ctx, size_labels(ctx), g["borrower"], ""), "text"
+                "借款企业规模（附则4）", size_labels_at(ctx, _parties.rows(ctx, g["borrower"])), "text"
             ),
             "fee_rate": Step("担保费率", g["fee_rate"], "percent"),
             "fee_paid": Step("企业实际承担的担保费", g["fee_paid"], "fen"),

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import operator
+from itertools import repeat
+
 import numpy as np
 
 from duixian.engine.rules import Context, Lines, RuleSpec
@@ -59,21 +62,31 @@ def _per_party(ctx: Context) -> dict[str, BoolArray]:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     p = ctx.table("parties")
-    legal_person = np.asarray(p["independent_legal_person"], dtype=bool)
+    legal_person = np.array(p["independent_legal_person"], dtype=bool)  # a copy: the table's stays as read
     legal_person |= np.isin(p["legal_form"], NATURAL_PERSON_FORMS)
     registered = REGISTERED_STRICT
     if ctx.reading("wzb-2019-76.g1.institution_scope") == "operating_in_wenzhou":
-        legal_person |= np.isin(p["kind"], FINANCIAL_KINDS)
+        legal_person |= _parties.among(p["kind"], FINANCIAL_KINDS)
         registered = REGISTERED
     checks = {
         registered: _parties.in_wenzhou(ctx) & legal_person,
         REAL_ESTATE: ~np.asarray(p["real_estate"], dtype=bool),
         MUJUN: ~np.isin(p["mujun_class"], ["C", "D"]),
-        ACCIDENT: np.asarray([ctx.year not in y for y in p["major_accident_years"]], dtype=bool),
-        INCIDENT: np.asarray([ctx.year not in y for y in p["mass_incident_years"]], dtype=bool),
+        ACCIDENT: ~_year_listed(p["major_accident_years"], ctx.year),
+        INCIDENT: ~_year_listed(p["mass_incident_years"], ctx.year),
     }
     ctx.extras["g1.per_party"] = checks
     return checks
+
+
+def _year_listed(years_per_party: Column, year: int) -> BoolArray:
+    """Per party, whether ``year`` is among its listed years (a tuple or list per party). Asked only of
+    the parties with a year listed: a city has a million parties, almost all with none."""
+    listing = np.flatnonzero(years_per_party.astype(bool))  # a non-empty tuple or list is true, in C
+    listed = np.zeros(len(years_per_party), dtype=bool)
+    found = map(operator.contains, years_per_party[listing].tolist(), repeat(year))
+    listed[listing] = np.fromiter(found, dtype=bool, count=len(listing))
+    return listed
 
 
 def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
@@ -87,7 +100,7 @@ def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
     ctx.reading("wzb-2019-76.g1.institution_scope")  # used by every line's checks, cached or not
     rows = _parties.rows(ctx, _beneficiary_parties(ctx, lines.beneficiary))
     checks = {
-        label: np.asarray(gather(passed, rows, False), dtype=bool)
+        label: np.asarray(_parties.take(passed, rows, False), dtype=bool)
         for label, passed in per_party.items()
         if not (label in (REGISTERED, REGISTERED_STRICT) and spec.id in REGISTERED_ANYWHERE)
     }

@@ -119,24 +119,43 @@ def size_labels(ctx: Context) -> npt.NDArray[np.object_]:
     Shown in the explanation of every rule that asks 小微企业, so that a party left unclassified
     (no size_class, no sector figures) is visibly so rather than silently 'not small/micro'.
     """
-    return ctx.once("g4.size_labels", lambda: _size_labels(ctx))
+    return ctx.once("g4.size_labels", lambda: _size_labels(ctx, np.arange(len(ctx.table("parties")))))
 
 
-def _size_labels(ctx: Context) -> npt.NDArray[np.object_]:
+def size_labels_at(ctx: Context, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+    """:func:`size_labels` of the parties at ``rows`` only ('' where a row is -1: no such party).
+
+    A rule shows the labels of the parties its lines name (a city's guarantees name a few thousand
+    borrowers among a million parties): worded for those, not for every party."""
+    if len(ctx.table("parties")) == 0:
+        return np.full(len(rows), "", dtype=object)
+    labels = _size_labels(ctx, np.maximum(rows, 0))
+    return np.asarray(np.where(rows >= 0, labels, ""), dtype=object)
+
+
+def _size_labels(ctx: Context, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
     p = ctx.table("parties")
-    sizes = size_classes(ctx)
-    recorded = np.asarray(p["size_class"], dtype=object) != ""
-    label = np.full(len(p), UNCLASSIFIED, dtype=object)
+    sizes = size_classes(ctx)[rows]
+    recorded = np.asarray(p["size_class"], dtype=object)[rows] != ""
+    industry, forms = p["industry"][rows], p["legal_form"][rows]
+    # Each row gets the number of its words; the words are written once each, not once per row.
+    words = [UNCLASSIFIED]
+    code = np.zeros(len(rows), dtype=np.intp)
+
+    def label(where: npt.NDArray[np.bool_] | npt.NDArray[np.intp], text: str) -> None:
+        code[where] = len(words)
+        words.append(text)
+
     for size, name in SIZE_NAMES.items():
         of_size = sizes == size
-        label[of_size & recorded] = f"{name}企业（登记的划型结果）"
-        # Sector by sector among the parties classified here only (few in a city), not over every party.
-        rows = np.flatnonzero(of_size & ~recorded)
-        sectors = p["industry"][rows]
+        label(of_size & recorded, f"{name}企业（登记的划型结果）")
+        classified = np.flatnonzero(of_size & ~recorded)
+        sectors = industry[classified]
         for sector in np.unique(sectors):
-            label[rows[sectors == sector]] = (
-                f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）"
+            label(
+                classified[sectors == sector],
+                f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）",
             )
     for form, name in FORM_NAMES.items():
-        label[p["legal_form"] == form] = f"{name}（附则4：属小微企业）"
-    return label
+        label(forms == form, f"{name}（附则4：属小微企业）")
+    return np.asarray(words, dtype=object)[code]
