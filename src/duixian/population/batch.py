@@ -24,8 +24,8 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from duixian import rulebook
 from duixian.engine.document import Document
 from duixian.engine.evaluate import Result, evaluate
-from duixian.engine.rules import MONEY_KINDS, Context, Formula, Lines, RuleSpec
-from duixian.engine.tables import Column, constant, gather
+from duixian.engine.rules import MONEY_KINDS, Context, Formula, KeyColumn, Keys, Lines, RuleSpec
+from duixian.engine.tables import BoolArray, Column, gather
 from duixian.population.load import Population
 from duixian.population.schema import MONEY_TYPE, decimal_array
 
@@ -116,35 +116,72 @@ def run_batch(
     )
 
 
-def _join(parts: list[Column], n: int) -> Column:
-    out = np.full(n, "", dtype=object)
-    for part in parts:
-        out = out + part
-    return out
+def _text(values: KeyColumn, rows: np.ndarray) -> pa.Array:
+    """``values[rows].astype(str)`` as Arrow text, without numpy's fixed-width copy; keys
+    ``prefix:id`` are joined in Arrow, not made into Python strings first."""
+    if isinstance(values, Keys):
+        ids = _exact_text(values.ids[rows])
+        if ids is not None:
+            return pc.binary_join_element_wise(f"{values.prefix}:", ids, "")
+    column = np.asarray(values[rows])
+    text = _exact_text(column) if column.dtype == np.object_ else None
+    return text if text is not None else pa.array(column.astype(str), type=pa.string())
 
 
-def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> Column:
-    """Why each selected line is payable, in the rule's own words: its conditions (all held), the
-    caps that bound, the deductions made and the notes of the final passes."""
-    n = len(rows)
+def _exact_text(column: Column) -> pa.Array | None:
+    """An object column of text as Arrow text; None where ``astype(str)`` would say otherwise (a value
+    that is not text, None, or text ending in NUL, which numpy drops)."""
+    try:
+        text = pa.array(column, type=pa.string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if text.null_count or pc.any(pc.ends_with(text, "\x00")).as_py():
+        return None
+    return text
+
+
+def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.Array:
+    """Why each selected line (``rows``: ascending, not empty) is payable, in the rule's own words:
+    its conditions (all held), the caps that bound, the deductions made and the notes of the final
+    passes.
+
+    Most lines share one reason: each combination of caps and deductions is written once and
+    gathered by its number; a line with notes has its own text."""
     head = f"{spec.clause}《{spec.title}》"
     if lines.conditions:
         head += "；符合：" + "、".join(lines.conditions)
-    parts: list[Column] = [np.full(n, head, dtype=object)]
-    for label, bound in lines.caps.items():
-        parts.append(np.where(bound[rows], f"；封顶：{label}", "").astype(object))
+    labels = [f"；封顶：{label}" for label in lines.caps]
+    flags = [np.asarray(bound[rows], dtype=bool) for bound in lines.caps.values()]
     for label, deducted in lines.adjustments.items():
-        if label in lines.caps:
-            continue
-        parts.append(np.where(deducted[rows] > 0, f"；扣减：{label}", "").astype(object))
-    if lines.notes:
-        where = {int(r): i for i, r in enumerate(rows)}
-        notes = np.full(n, "", dtype=object)
-        for r, texts in lines.notes.items():
-            if r in where:
-                notes[where[r]] = "；" + "；".join(texts)
-        parts.append(notes)
-    return _join(parts, n)
+        if label not in lines.caps:
+            labels.append(f"；扣减：{label}")
+            flags.append(np.asarray(deducted[rows] > 0))
+    combos, codes = _combinations(flags, len(rows))
+    texts = [head + "".join(lab for lab, on in zip(labels, combo, strict=True) if on) for combo in combos]
+    codes = codes.astype(np.int64)
+    if lines.notes:  # each noted line: its own text, after the shared ones
+        noted = np.sort(np.fromiter(lines.notes, dtype=np.int64, count=len(lines.notes)))
+        at = np.minimum(np.searchsorted(rows, noted), len(rows) - 1)
+        positions = at[rows[at] == noted]
+        for i, r in zip(positions.tolist(), rows[positions].tolist(), strict=True):
+            texts.append(texts[codes[i]] + "；" + "；".join(lines.notes[r]))
+        codes[positions] = np.arange(len(texts) - len(positions), len(texts))
+    return pa.array(texts, type=pa.string()).take(pa.array(codes))
+
+
+def _combinations(flags: list[BoolArray], n: int) -> tuple[list[tuple[bool, ...]], np.ndarray]:
+    """The distinct rows of the flag columns, and each row's number among them."""
+    if not flags:
+        return [()], np.zeros(n, dtype=np.int64)
+    if len(flags) > 62:  # more flags than bits of an int64: compare whole rows
+        distinct, inverse = np.unique(np.column_stack(flags), axis=0, return_inverse=True)
+        return [tuple(bool(v) for v in row) for row in distinct], np.asarray(inverse).reshape(-1)
+    packed = np.zeros(n, dtype=np.int64)
+    for bit, flag in enumerate(flags):
+        packed |= flag.astype(np.int64) << bit
+    distinct_packed, inverse = np.unique(packed, return_inverse=True)
+    combos = [tuple(bool(int(p) >> bit & 1) for bit in range(len(flags))) for p in distinct_packed]
+    return combos, np.asarray(inverse).reshape(-1)
 
 
 def candidate_table(population: Population, result: Result) -> pa.Table:
@@ -161,19 +198,19 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
         if not len(rows):
             continue
         readings = "; ".join(f"{k}={v}" for k, v in sorted(lines.readings.items()))
-        beneficiary = lines.beneficiary[rows].astype(str)
+        n = len(rows)
         pieces.append(
             pa.table(
                 {
-                    "beneficiary": beneficiary,
-                    "rule": constant(len(rows), spec.id),
-                    "kind": constant(len(rows), spec.kind),
-                    "subject": lines.subject[rows].astype(str),
-                    "project": lines.project[rows].astype(str),
+                    "beneficiary": _text(lines.beneficiary, rows),
+                    "rule": pa.repeat(pa.scalar(spec.id, pa.string()), n),
+                    "kind": pa.repeat(pa.scalar(spec.kind, pa.string()), n),
+                    "subject": _text(lines.subject, rows),
+                    "project": _text(lines.project, rows),
                     "district": districts(lines.beneficiary, rows),
                     "amount_fen": final[rows].astype(np.int64),
                     "amount": decimal_array(final[rows], MONEY_TYPE),
-                    "readings": constant(len(rows), readings),
+                    "readings": pa.repeat(pa.scalar(readings, pa.string()), n),
                     "reason": _reason(spec, lines, rows),
                 },
                 schema=CANDIDATE_SCHEMA,

@@ -5,24 +5,37 @@ enterprise are the ones cut; the enterprise's total does not depend on the order
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from duixian.engine.money import IntArray
-from duixian.engine.rules import Step
+from duixian.engine.rules import Context, Step
 from duixian.engine.tables import BoolArray, Column, cumulative_cap, group_codes, group_totals
+from duixian.rulebook.wzjk_2019_71.rules import _enterprises
+
+
+def groups_of(rows: npt.NDArray[np.intp], enterprises: Column) -> Column:
+    """One group key per line for its enterprise: the enterprise's row in ``enterprises`` (``rows``;
+    numbers are grouped by sorting, in C, text by hashing one string at a time), or the ids
+    themselves where an enterprise is not in the case. Which key names a group changes no result."""
+    if len(rows) and rows.min() < 0:
+        return np.asarray(enterprises, dtype=object)
+    return rows
 
 
 def yearly_cap(
+    ctx: Context,
     enterprises: Column,
     amounts: IntArray,
     eligible: BoolArray,
     caps: IntArray,
-    grades: Column,
+    levels: IntArray,
     label: str,
     *,
     pro_rata: bool = False,
 ) -> tuple[IntArray, dict[str, BoolArray], dict[str, Step]]:
-    """The amounts within each enterprise's yearly cap; the cap flags (one label per grade) and steps."""
-    groups = np.asarray(enterprises, dtype=object)
+    """The amounts within each enterprise's yearly cap; the cap flags (one label per grade, ``levels``
+    as ``_enterprises.levels_of``) and steps."""
+    groups = groups_of(_enterprises.rows(ctx, enterprises), enterprises)
     offered = np.where(eligible, amounts, 0).astype(np.int64)
     if pro_rata:
         allowed = share(groups, offered, caps)
@@ -31,7 +44,7 @@ def yearly_cap(
     else:
         allowed, cut = cumulative_cap(groups, offered, caps)
         before = Step("本企业本年度此前各笔已占用额度", _used_before(groups, allowed), "fen")
-    caps_bound = {f"{label}（{g}级）": cut & (grades == g) for g in ("A", "B", "C")}
+    caps_bound = {f"{label}（{g}级）": cut & (levels == i) for i, g in enumerate(_enterprises.GRADES)}
     steps = {
         "yearly_cap": Step(f"{label}（按企业等级）", caps, "fen"),
         "used_before": before,
@@ -51,6 +64,22 @@ def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
     earlier line). Elsewhere the amounts are kept."""
     total = group_total(groups, amounts)
     binding = total > limit
+    if len(amounts) == 0:
+        return amounts.copy()
+    group = group_codes(groups)
+    # Only the groups with a binding line are shared out: the few of a city, each with all its lines.
+    shared = np.zeros(int(group.max()) + 1, dtype=bool)
+    shared[group[binding]] = True
+    rows = np.flatnonzero(shared[group])
+    out = np.asarray(amounts, dtype=np.int64).copy()
+    out[rows] = _shared_out(group[rows], amounts[rows], limit[rows], total[rows], binding[rows])
+    return out
+
+
+def _shared_out(
+    group: npt.NDArray[np.intp], amounts: IntArray, limit: IntArray, total: IntArray, binding: BoolArray
+) -> IntArray:
+    """``share`` for the lines of the groups to be shared out (``group``: their numbers)."""
     divisor = np.where(total > 0, total, 1)
     if np.all(np.abs(amounts.astype(np.float64)) * np.abs(limit.astype(np.float64)) < 2.0**61):
         product = amounts.astype(np.int64) * limit.astype(np.int64)  # fits: int64 is exact, and fast
@@ -61,8 +90,7 @@ def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
         remainder = np.asarray(wide % divisor.astype(object), dtype=np.int64)
     n = len(amounts)
     if n == 0:
-        return amounts.copy()
-    group = group_codes(groups)
+        return np.zeros(0, dtype=np.int64)
     floored = np.zeros(int(group.max()) + 1, dtype=np.int64)
     np.add.at(floored, group, np.where(binding, base, 0).astype(np.int64))
     leftover = np.where(binding, limit - floored[group], 0)

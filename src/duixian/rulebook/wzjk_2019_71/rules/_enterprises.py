@@ -130,6 +130,7 @@ class Grading:
     basis_year: IntArray  # the year whose revenue grades the enterprise (-1: none, not recognised)
     revenue: IntArray  # that year's operating revenue in fen (-1: not given)
     grade: Column  # "A", "B", "C" or "" (no grade)
+    level: IntArray  # the grade's position in GRADES, len(GRADES) for no grade
 
 
 def grading(ctx: Context) -> Grading:
@@ -150,16 +151,22 @@ def grading(ctx: Context) -> Grading:
         basis_year = np.where(recognised, ctx.year - 1, -1)
     revenue = figure(ctx, "operating_revenue", e["id"], basis_year)
     revenue = np.where(recognised, revenue, -1)
-    grade = np.select([revenue >= mins[0], revenue >= mins[1], revenue >= mins[2]], list(GRADES), "").astype(
-        object
-    )
-    result = Grading(recognised, basis_year.astype(np.int64), revenue, grade)
+    level = np.select([revenue >= m for m in mins], list(range(len(GRADES))), len(GRADES)).astype(np.int64)
+    grade = np.asarray([*GRADES, ""], dtype=object)[level]
+    result = Grading(recognised, basis_year.astype(np.int64), revenue, grade, level)
     ctx.extras[key] = result
     return result
 
 
-def grades_of(ctx: Context, ids: Column) -> Column:
-    return at(ctx, grading(ctx).grade, ids, "")
+def levels_of(ctx: Context, ids: Column) -> IntArray:
+    """The grade of each named enterprise as its position in GRADES (len(GRADES): no grade, or not in
+    the case): a number per line, compared and gathered without text."""
+    return np.asarray(at(ctx, grading(ctx).level, ids, len(GRADES)), dtype=np.int64)
+
+
+def grade_words(levels: IntArray) -> Column:
+    """'A级', 'B级', 'C级' or '未定级' for each line's grade level."""
+    return np.asarray([f"{g}级" for g in GRADES] + ["未定级"], dtype=object)[levels]
 
 
 def recognition_conditions(ctx: Context, ids: Column, *, grade_needed: bool) -> dict[str, BoolArray]:
@@ -167,15 +174,15 @@ def recognition_conditions(ctx: Context, ids: Column, *, grade_needed: bool) -> 
     g = grading(ctx)
     out = {RECOGNISED: np.asarray(at(ctx, g.recognised, ids, False), dtype=bool)}
     if grade_needed or ctx.reading(P + "a2.ungraded") == "graded_required":
-        out[GRADED] = np.asarray(at(ctx, g.grade, ids, "") != "", dtype=bool)
+        out[GRADED] = np.asarray(at(ctx, g.level, ids, len(GRADES)) < len(GRADES), dtype=bool)
     return out
 
 
-def cap_by_grade(ctx: Context, article: str, grades: Column) -> IntArray:
-    """The article's yearly cap for each line's grade (0 where ungraded)."""
+def cap_by_grade(ctx: Context, article: str, levels: IntArray) -> IntArray:
+    """The article's yearly cap for each line's grade level (0 where ungraded)."""
     at_date = when(ctx)
     caps = [ctx.amount(P + f"{article}.cap.{g}", at_date) for g in GRADES]
-    return np.select([grades == g for g in GRADES], caps, 0).astype(np.int64)
+    return np.asarray([*caps, 0], dtype=np.int64)[levels]
 
 
 def recognised_on(ctx: Context, ids: Column) -> npt.NDArray[np.datetime64]:

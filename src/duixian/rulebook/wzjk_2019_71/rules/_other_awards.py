@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from duixian.engine.money import IntArray, format_fen
 from duixian.engine.rules import Context
@@ -37,7 +40,10 @@ def _keys(enterprise: Column, project: Column) -> Column:
 
 
 def check(ctx: Context) -> None:
-    """Every award's project key names a row of this case that belongs to the award's enterprise."""
+    """Every award's project key names a row of this case that belongs to the award's enterprise
+    (checked once per evaluation: the rules that deduct the awards and the final pass all ask)."""
+    if ctx.extras.get("a9.other_awards_checked"):
+        return
     awards = ctx.table("other_zone_awards")
     enterprises = awards["enterprise"].tolist()
     projects = awards["project"].tolist()
@@ -76,6 +82,7 @@ def check(ctx: Context) -> None:
             )
     if errors:
         raise InputErrors(errors)
+    ctx.extras["a9.other_awards_checked"] = True
 
 
 def awards(ctx: Context) -> OtherAwards:
@@ -97,8 +104,27 @@ def awards(ctx: Context) -> OtherAwards:
 def per_line(ctx: Context, enterprise: Column, project: Column) -> IntArray:
     """For each line, what other awards gave for its project (fen; 0 where none)."""
     other = awards(ctx)
-    positions = index_of(_keys(enterprise, project), other.keys)
+    positions = _arrow_positions(enterprise, project, other.keys)
+    if positions is None:
+        positions = index_of(_keys(enterprise, project), other.keys)
     return np.asarray(gather(other.amounts, positions, 0), dtype=np.int64)
+
+
+def _arrow_positions(enterprise: Column, project: Column, keys: Column) -> npt.NDArray[np.intp] | None:
+    """``index_of(_keys(enterprise, project), keys)`` joined and looked up in Arrow (a city's lines:
+    no Python string per line); None where a value is not text."""
+    try:
+        parts = [
+            pa.array(np.asarray(c, dtype=object), type=pa.string(), from_pandas=False)
+            for c in (enterprise, project)
+        ]
+        wanted = pa.array(np.asarray(keys, dtype=object), type=pa.string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if any(c.null_count for c in (*parts, wanted)):
+        return None
+    found = pc.index_in(pc.binary_join_element_wise(*parts, "\x1f"), value_set=wanted)
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
 
 
 def note(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from duixian.engine.money import IntArray
 from duixian.engine.rules import Context, Lines, Step, keys, make_lines
+from duixian.engine.tables import Column
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
 
@@ -17,8 +19,29 @@ P = "wzjk-2019-71."
 GRADE_NAMES = {"A": "A级", "B": "B级", "C": "C级", "": "未定级"}
 
 
-def _years(years: np.ndarray) -> np.ndarray:
-    return np.asarray([f"{y}年" if y >= 0 else "无（未认定）" for y in years], dtype=object)
+_SPAN = 10_000  # basis years further apart than this are written line by line, not as a table
+
+
+def _year_text(year: int) -> str:
+    return f"{year}年" if year >= 0 else "无（未认定）"
+
+
+def _years(years: IntArray) -> Column:
+    """Each basis year in words, each distinct year written once (a city's lines share a few years)."""
+    if not len(years):
+        return np.empty(0, dtype=object)
+    low, high = int(years.min()), int(years.max())
+    if high - low > _SPAN:
+        return np.asarray([_year_text(int(y)) for y in years], dtype=object)
+    texts = np.empty(high - low + 1, dtype=object)
+    texts[:] = [_year_text(y) for y in range(low, high + 1)]
+    words: Column = texts[years - low]
+    return words
+
+
+def _grade_names(levels: IntArray) -> Column:
+    names: Column = np.asarray([GRADE_NAMES[g] for g in (*_enterprises.GRADES, "")], dtype=object)[levels]
+    return names
 
 
 @DOC.rule(
@@ -53,6 +76,6 @@ def grade_lines(ctx: Context) -> Lines:
             "recognised_on": Step("认定日", e["recognised_on"], "date"),
             "basis_year": Step("定级依据年度（营业收入所属年度）", _years(g.basis_year), "text"),
             "revenue": Step("营业收入", np.maximum(g.revenue, 0), "fen"),
-            "grade": Step("定级", np.asarray([GRADE_NAMES[str(x)] for x in g.grade], dtype=object), "text"),
+            "grade": Step("定级", _grade_names(g.level), "text"),
         },
     )

@@ -63,10 +63,10 @@ def broadband_subsidy(ctx: Context) -> Lines:
     for passed in conditions.values():
         eligible &= passed
     computed = apply_rate(bills["cost"], rate)
-    grades = _enterprises.grades_of(ctx, enterprise)
-    caps = _enterprises.cap_by_grade(ctx, "a3", grades)
+    levels = _enterprises.levels_of(ctx, enterprise)
+    caps = _enterprises.cap_by_grade(ctx, "a3", levels)
     allowed, caps_bound, cap_steps = _caps.yearly_cap(
-        enterprise, computed, eligible, caps, grades, "第三条 年补贴金额上限"
+        ctx, enterprise, computed, eligible, caps, levels, "第三条 年补贴金额上限"
     )
     return make_lines(
         P + "a3",
@@ -76,7 +76,7 @@ def broadband_subsidy(ctx: Context) -> Lines:
         raw_amount=allowed,
         conditions=conditions,
         steps={
-            "grade": Step("企业等级", np.where(grades == "", "未定级", grades + "级").astype(object), "text"),
+            "grade": Step("企业等级", _enterprises.grade_words(levels), "text"),
             "recognised_on": Step("认定日", recognised_on, "date"),
             "window_end": Step(f"补贴期末日（{window}）", last_day, "date"),
             "incurred_on": Step("费用发生日", incurred, "date"),

@@ -56,17 +56,17 @@ def game_development_subsidy(ctx: Context) -> Lines:
     computed = apply_rate(dev["investment"], rate)
     offered = np.where(eligible, computed, 0).astype(np.int64)
     other = _other_awards.per_line(ctx, enterprise, project)
-    grades = _enterprises.grades_of(ctx, enterprise)
-    caps = _enterprises.cap_by_grade(ctx, "a6", grades)
+    levels = _enterprises.levels_of(ctx, enterprise)
+    caps = _enterprises.cap_by_grade(ctx, "a6", levels)
     if ctx.reading(P + "a9.top_up_order") == "difference_then_cap":
         own = offered  # the project's own subsidy, before the cap across projects
         deducted = np.minimum(own, other)
         allowed, caps_bound, cap_steps = _caps.yearly_cap(
-            enterprise, own - deducted, eligible, caps, grades, CAP
+            ctx, enterprise, own - deducted, eligible, caps, levels, CAP
         )
     else:  # cap_then_difference: the project's share of the capped total, then the other award
         own, caps_bound, cap_steps = _caps.yearly_cap(
-            enterprise, offered, eligible, caps, grades, CAP, pro_rata=True
+            ctx, enterprise, offered, eligible, caps, levels, CAP, pro_rata=True
         )
         deducted = np.minimum(own, other)
         allowed = own - deducted
@@ -79,7 +79,7 @@ def game_development_subsidy(ctx: Context) -> Lines:
         raw_amount=allowed,
         conditions=conditions,
         steps={
-            "grade": Step("企业等级", np.where(grades == "", "未定级", grades + "级").astype(object), "text"),
+            "grade": Step("企业等级", _enterprises.grade_words(levels), "text"),
             "kind": Step(
                 "开发软件类别", np.asarray([KIND_NAMES[str(k)] for k in dev["kind"]], dtype=object), "text"
             ),

@@ -116,7 +116,7 @@ def competition_subsidy(ctx: Context) -> Lines:
         else np.zeros(0, dtype="datetime64[D]")
     )
     enterprise = _enterprises.take(ctx, comp["enterprise"], row)
-    project = np.asarray([f"competition:{c}" for c in comp["id"][row]], dtype=object)
+    project = np.asarray([f"competition:{c}" for c in comp["id"].tolist()], dtype=object)[row]
     year_end = np.datetime64(ctx.year_end)
     due: BoolArray = (
         ~np.isnat(milestone) & (milestone >= np.datetime64(ctx.year_start)) & (milestone <= year_end)
@@ -154,17 +154,18 @@ def competition_subsidy(ctx: Context) -> Lines:
     conditions["第七条 本期支付节点（合同签订、赛事开始、赛事结束）已发生且在本年度内"] = due
     stage_names = np.asarray(STAGE_NAMES_LIST, dtype=object)[stage]
     share_text = np.asarray([f"按总费用{_enterprises.percent(s)}" for s in shares], dtype=object)[stage]
-    ids = comp["id"][row]
     lines = make_lines(
         P + "a7",
         beneficiary=enterprise,
-        subject=np.asarray([f"competition:{c}:{STAGES[s]}" for c, s in zip(ids, stage, strict=True)], object),
+        subject=project + np.asarray([f":{s}" for s in STAGES], dtype=object)[stage],
         project=project,
         raw_amount=line_paid - absorbed,
         conditions=conditions,
         steps={
             "tier": Step(
-                "赛事等级", np.asarray([TIER_NAMES[str(t)] for t in comp["tier"]], object)[row], "text"
+                "赛事等级",
+                np.asarray([TIER_NAMES[str(t)] for t in comp["tier"].tolist()], object)[row],
+                "text",
             ),
             "total_cost": Step("赛事总费用", cost[row], "fen"),
             "subsidy": Step(

@@ -15,6 +15,7 @@ wzjk-2019-71.a9.awards_in_total. 第四条's co-investment is an investment, in 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from duixian.engine.money import IntArray, format_fen
 from duixian.engine.rules import Context, Lines, RuleSpec
@@ -72,35 +73,55 @@ def _scatter(lines: list[Lines], values: IntArray) -> list[IntArray]:
     return list(np.split(values, bounds))
 
 
+def _at(lines: list[Lines], column: str, positions: npt.NDArray[np.intp]) -> Column:
+    """The values at ``positions`` (ascending) of a column over all lines, read from each Lines' own
+    column: a key column is made into text only for these lines."""
+    bounds = np.cumsum([0] + [len(ln) for ln in lines])
+    pieces = [np.empty(0, dtype=object)]
+    for ln, start, end in zip(lines, bounds[:-1], bounds[1:], strict=True):
+        local = positions[(positions >= start) & (positions < end)] - start
+        pieces.append(np.asarray(getattr(ln, column)[local], dtype=object))
+    return np.concatenate(pieces)
+
+
 def _top_up(ctx: Context, lines: list[Lines]) -> None:
     """Each project's lines absorb the other award in line order; the project's own amount is the sum."""
-    if not len(ctx.table("other_zone_awards")):
+    awards = ctx.table("other_zone_awards")
+    if not len(awards):
         return
-    enterprise = _concat(lines, "beneficiary").astype(object)
-    project = _concat(lines, "project").astype(object)
-    keys = enterprise + "\x1f" + project
-    other = _other_awards.per_line(ctx, enterprise, project)
     payable = _concat(lines, "payable").astype(np.int64)
-    own = _caps.group_total(keys, payable)
-    absorbed, _ = cumulative_cap(keys, payable, other)  # the other award covers these fen
+    # Only a line of an enterprise some award names can absorb anything (with no award, a line that
+    # is not negative absorbs nothing): these lines' projects are looked up, not the city's. An
+    # enterprise's row stands for its id; the last place, for every enterprise not in the case.
+    named = np.zeros(len(ctx.table("enterprises")) + 1, dtype=bool)
+    named[_enterprises.rows(ctx, awards["enterprise"])] = True
+    rows = np.concatenate([_enterprises.rows(ctx, ln.beneficiary) for ln in lines])
+    looked_up = np.flatnonzero(named[rows] | (payable < 0))
+    enterprise = _at(lines, "beneficiary", looked_up)
+    project = _at(lines, "project", looked_up)
+    other = np.zeros(len(payable), dtype=np.int64)
+    other[looked_up] = _other_awards.per_line(ctx, enterprise, project)
+    # The lines of the projects another award names, each project with all its lines, in line order.
+    mine = np.flatnonzero((other[looked_up] != 0) | (payable[looked_up] < 0))
+    awarded = looked_up[mine]
+    keys = enterprise[mine] + "\x1f" + project[mine]
+    own = np.zeros(len(payable), dtype=np.int64)
+    own[awarded] = _caps.group_total(keys, payable[awarded])
+    absorbed = np.zeros(len(payable), dtype=np.int64)
+    absorbed[awarded], _ = cumulative_cap(keys, payable[awarded], other[awarded])  # these fen covered
     parts = zip(lines, _scatter(lines, absorbed), _scatter(lines, other), _scatter(lines, own), strict=True)
     for ln, part, others, owns in parts:
         assert ln.payable is not None
         ln.payable = ln.payable - part
         ln.adjustments[TOP_UP] = part
-        for r in np.flatnonzero(part > 0):
-            ln.note(
-                int(r),
-                _other_awards.note(
-                    ctx,
-                    str(ln.beneficiary[r]),
-                    str(ln.project[r]),
-                    int(others[r]),
-                    int(owns[r]),
-                    int(part[r]),
-                    int(ln.payable[r]),
-                ),
+        noted = np.flatnonzero(part > 0)
+        after = ln.payable[noted].tolist()
+        columns = (others[noted].tolist(), owns[noted].tolist(), part[noted].tolist(), after)
+        for r, other_fen, own_fen, part_fen, payable_fen in zip(noted.tolist(), *columns, strict=True):
+            text = _other_awards.note(
+                ctx, str(ln.beneficiary[r]), str(ln.project[r]), other_fen, own_fen, part_fen, payable_fen
             )
+            ln.note(r, text)
 
 
 def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
@@ -111,12 +132,13 @@ def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
     rows = np.concatenate([_enterprises.rows(ctx, ln.beneficiary) for ln in counted])
     limit = _enterprises.figure_at(ctx, "local_contribution", rows, np.full(len(enterprise), previous))
     _refuse_missing(ctx, enterprise, payable, limit, previous)
-    total = _caps.group_total(enterprise, payable)
+    groups = _caps.groups_of(rows, enterprise)
+    total = _caps.group_total(groups, payable)
     limit = np.maximum(limit, 0)
     if how == "pro_rata":
-        allowed = _caps.share(enterprise, payable, limit)
+        allowed = _caps.share(groups, payable, limit)
     else:  # clause_order: lines fill the limit in the document's order, the last clauses are cut first
-        allowed, _ = cumulative_cap(enterprise, payable, limit)
+        allowed, _ = cumulative_cap(groups, payable, limit)
     cut = payable - allowed
     way = "按比例核减" if how == "pro_rata" else "按条款顺序（后列条款先减）核减"
     for ln, part, tot, lim in zip(
@@ -126,12 +148,22 @@ def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
         ln.payable = ln.payable - part
         ln.adjustments[TOTAL] = part
         ln.caps[TOTAL] = part > 0
-        for r in np.flatnonzero(tot > lim):
+        over = np.flatnonzero(tot > lim)
+        columns = (_yuan(tot[over]), _yuan(lim[over]), part[over].tolist())
+        for r, total_yuan, limit_yuan, part_fen in zip(over.tolist(), *columns, strict=True):
             ln.note(
-                int(r),
-                f"附则3：本企业本年度补助合计 {format_fen(int(tot[r]))} 元（不含竞赛补助），超过{previous}年度地方综合贡献 "
-                f"{format_fen(int(lim[r]))} 元，{way}；本笔核减 {format_fen(int(part[r]))} 元",
+                r,
+                f"附则3：本企业本年度补助合计 {total_yuan} 元（不含竞赛补助），超过{previous}年度地方综合贡献 "
+                f"{limit_yuan} 元，{way}；本笔核减 {format_fen(part_fen)} 元",
             )
+
+
+def _yuan(fen: IntArray) -> list[str]:
+    """``format_fen`` of each value; an enterprise's total and limit, repeated on each of its lines,
+    are formatted once."""
+    values = fen.tolist()
+    words = {v: format_fen(v) for v in set(values)}
+    return [words[v] for v in values]
 
 
 def _refuse_missing(ctx: Context, enterprise: Column, payable: IntArray, limit: IntArray, year: int) -> None:
