@@ -8,8 +8,8 @@ party id) resolved to row positions with :func:`index_of`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
@@ -22,41 +22,85 @@ Column = npt.NDArray[Any]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass
+Convert = Callable[[], Column]
+
+
 class Table:
-    name: str
-    columns: dict[str, Column] = field(default_factory=dict)
-    _index: dict[str, _Index] = field(default_factory=dict, repr=False)
-    # rows_of(keys) per (column, keys array): twenty rules looking up the same ``loans.borrower``
-    # search once. Keyed by the array's identity, and the array is held, so the key stays its own;
-    # columns are never changed in place.
-    _found: dict[tuple[str, int], tuple[Column, npt.NDArray[np.intp]]] = field(
-        default_factory=dict, repr=False
-    )
+    """Named columns of equal length. A loader's table may build its columns on first read
+    (:meth:`built_on_read`): a column no rule reads is never turned from Arrow into Python objects.
+    ``columns`` is every column either way (reading it builds those not yet built)."""
 
-    # Columns whose values are known to be distinct (the loader checks a city's ids in Arrow, once).
-    _distinct: set[str] = field(default_factory=set, repr=False)
-    _scanned: set[str] = field(default_factory=set, repr=False)  # columns searched once without an index
-
-    def __post_init__(self) -> None:
-        lengths = {len(c) for c in self.columns.values()}
+    def __init__(self, name: str, columns: dict[str, Column] | None = None) -> None:
+        self.name = name
+        self._columns: dict[str, Column] = {} if columns is None else columns
+        lengths = {len(c) for c in self._columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"table {self.name}: columns of different lengths {lengths}")
+        self._pending: dict[str, Convert] = {}  # column → how to build it, until first read
+        self._order: tuple[str, ...] | None = None  # the columns' order while some are pending
+        self._length: int | None = None
+        self._index: dict[str, _Index] = {}
+        # rows_of(keys) per (column, keys array): twenty rules looking up the same ``loans.borrower``
+        # search once. Keyed by the array's identity, and the array is held, so the key stays its own;
+        # columns are never changed in place.
+        self._found: dict[tuple[str, int], tuple[Column, npt.NDArray[np.intp]]] = {}
+        # Columns whose values are known to be distinct (the loader checks a city's ids in Arrow, once).
+        self._distinct: set[str] = set()
+        self._scanned: set[str] = set()  # columns searched once without an index
+
+    @classmethod
+    def built_on_read(
+        cls, name: str, length: int, build: Mapping[str, Convert], built: Mapping[str, Column] | None = None
+    ) -> Table:
+        """A table of ``length`` rows whose columns in ``build`` are each built by their function on
+        first read (once: later reads get the same array); those in ``built`` are given, and follow."""
+        table = cls(name, dict(built or {}))
+        if table._columns and len(table) != length:
+            raise ValueError(f"table {name}: columns of {len(table)} rows, not {length}")
+        table._pending = dict(build)
+        table._order = (*build, *table._columns)
+        table._length = length
+        return table
+
+    @property
+    def columns(self) -> dict[str, Column]:
+        """Every column, by name (those not yet built are built now)."""
+        if self._order is not None:
+            self._columns = {c: self[c] for c in self._order}
+            self._order = None
+        return self._columns
+
+    def __repr__(self) -> str:
+        return f"Table({self.name!r}, {len(self)} rows, columns {list(self)})"
 
     def __len__(self) -> int:
-        return len(next(iter(self.columns.values()))) if self.columns else 0
+        if self._length is not None:
+            return self._length
+        return len(next(iter(self._columns.values()))) if self._columns else 0
 
     def __getitem__(self, column: str) -> Column:
         try:
-            return self.columns[column]
+            return self._columns[column]
         except KeyError:
+            pass
+        convert = self._pending.get(column)
+        if convert is None:
+            if column in self._columns:  # built meanwhile by another thread
+                return self._columns[column]
             raise KeyError(f"table {self.name} has no column {column}") from None
+        built = convert()
+        if len(built) != self._length:
+            raise ValueError(f"table {self.name}: column {column} of {len(built)} rows, not {self._length}")
+        # Two threads reading a column at once may both build it: both get the one kept.
+        kept = self._columns.setdefault(column, built)
+        self._pending.pop(column, None)
+        return kept
 
     def __contains__(self, column: object) -> bool:
-        return column in self.columns
+        return column in self._columns or column in self._pending
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.columns)
+        return iter(self._order if self._order is not None else self._columns)
 
     def rows_of(self, keys: Column, column: str = "id") -> npt.NDArray[np.intp]:
         """Row position of each key in ``column`` (-1 where absent); the index is built once per table."""
@@ -66,7 +110,7 @@ class Table:
             return hit[1]
         if len(keys) == 0:  # nothing to find: no index to build
             rows = np.zeros(0, dtype=np.intp)
-        elif keys is self.columns.get(column) and column in self._distinct:
+        elif keys is self._columns.get(column) and column in self._distinct:
             rows = np.arange(len(keys), dtype=np.intp)  # a column of distinct ids, looked up in itself
         elif self._scan_first(column, keys):
             rows = _scan(self[column], np.asarray(keys))  # a handful of keys in a city: no index of it all

@@ -88,14 +88,20 @@ def invalid_uscc(codes: Column | pa.Array | pa.ChunkedArray) -> BoolArray:
         matrix, ok = _arrow_code_matrix(codes)
     else:
         matrix, ok = _code_matrix(codes)
-    values = _VALUE8[matrix]
-    ok = ok & (values >= 0).all(axis=1)
-    ok &= _ALLOWED[matrix[:, 0], matrix[:, 1]]
-    digits = matrix[:, 2:8]
-    ok &= ((digits >= ord("0")) & (digits <= ord("9"))).all(axis=1)
-    # The weighted sum in float32 (BLAS): at most 30 × 30 × 17 < 2^24, exact.
-    total = np.maximum(values[:, :17], 0).astype(np.float32) @ _WEIGHTS.astype(np.float32)
-    ok &= values[:, 17] == (31 - total.astype(np.int64)) % 31
+    # One row per character position (18 × n): each step below is one pass over n codes, not a
+    # strided walk (8× faster at 10^6 than working on the n × 18 matrix).
+    positions = np.ascontiguousarray(matrix.T)
+    values = _VALUE8[positions]
+    ok = ok & (values >= 0).all(axis=0)
+    ok &= _ALLOWED[positions[0], positions[1]]
+    digits = positions[2:8]
+    ok &= ((digits >= ord("0")) & (digits <= ord("9"))).all(axis=0)
+    total = np.zeros(
+        len(ok), dtype=np.int32
+    )  # at most 30 × 30 × 17 (a code not in the alphabet is refused above)
+    for weight, value in zip(_WEIGHTS[:17].tolist(), values[:17], strict=True):
+        total += value.astype(np.int32) * weight
+    ok &= values[17] == (31 - total) % 31
     return ~ok
 
 
@@ -137,11 +143,13 @@ def _party_size_figures(tables: Mapping[str, Table], name: str) -> tuple[str, Bo
 
     p = tables[name]
     bad = np.zeros(len(p), dtype=bool)
-    unclassified = p["size_class"] == ""
-    for industry, measures in SIZE_MEASURES.items():
-        rows = unclassified & (p["industry"] == industry)
-        for measure in measures:
-            bad |= rows & (p[measure] < 0)  # null money / int → -1 in the engine columns
+    unclassified = np.flatnonzero(p["size_class"] == "")  # (most parties give size_class: industry unread)
+    if len(unclassified):
+        industries = p["industry"][unclassified]
+        for industry, measures in SIZE_MEASURES.items():
+            rows = unclassified[industries == industry]
+            for measure in measures:
+                bad[rows[p[measure][rows] < 0]] = True  # null money / int → -1 in the engine columns
     return "size_class", bad
 
 

@@ -1,0 +1,126 @@
+"""The loader's fast paths give what the plain ones give: columns built on first read, ids found by
+probing when their order shows them distinct, the whitespace of codes removed only where there is some,
+the size-figures check on the parties without a size class only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from duixian.engine.tables import Column, Table
+from duixian.population import checks
+from duixian.population.load import (
+    _distinct_by_order,
+    _has_space,
+    _hashed_positions,
+    _positions,
+    _probed_positions,
+    tables_equal,
+)
+from duixian.rulebook.wzb_2019_76.case import SIZE_MEASURES
+
+
+def _objects(*values: object) -> Column:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def test_a_column_is_built_once_on_first_read_and_the_table_reads_as_an_eager_one() -> None:
+    built: list[str] = []
+
+    def build(name: str, values: Column) -> Column:
+        built.append(name)
+        return values
+
+    ids, amounts = _objects("a", "b", "c"), np.array([1, 2, 3], dtype=np.int64)
+    lazy = Table.built_on_read(
+        "loans",
+        3,
+        {"id": lambda: build("id", ids), "amount": lambda: build("amount", amounts)},
+        {"parent_row": np.array([0, 0, 1], dtype=np.int64)},
+    )
+    assert len(lazy) == 3 and "amount" in lazy and "colour" not in lazy
+    assert list(lazy) == ["id", "amount", "parent_row"] and built == []
+    assert lazy["amount"] is lazy["amount"] and built == ["amount"]
+    lazy.mark_distinct("id")
+    assert lazy.rows_of(lazy["id"]).tolist() == [0, 1, 2]
+    assert list(lazy) == ["id", "amount", "parent_row"] and built == ["amount", "id"]
+    with pytest.raises(KeyError, match="no column colour"):
+        lazy["colour"]
+    eager = Table("loans", {"id": ids, "amount": amounts, "parent_row": np.array([0, 0, 1], dtype=np.int64)})
+    assert list(lazy.columns) == list(eager.columns) == list(lazy)
+    assert tables_equal({"loans": eager}, {"loans": lazy}) == []
+    assert lazy.take(np.array([2, 0]))["id"].tolist() == ["c", "a"]
+
+
+def test_a_built_column_of_another_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="2 rows, not 3"):
+        Table.built_on_read("loans", 3, {"id": lambda: _objects("a", "b")})["id"]
+
+
+def test_order_proves_distinct_ids_only_when_they_are() -> None:
+    banks = [f"B{i:04d}" for i in range(60)] + ["B-OUT", "G0001", "I0001"]
+    enterprises = [f"E{i:07d}" for i in range(1, 1000)]
+    assert _distinct_by_order(pa.array(banks + enterprises))  # overlapping short runs, distinct
+    assert not _distinct_by_order(pa.array(banks + enterprises + ["E0000005"]))  # a repeat after the run
+    assert not _distinct_by_order(pa.array(["E0000005", *enterprises]))  # a repeat before it
+    assert not _distinct_by_order(pa.array(["B1", "B1", *enterprises]))  # a repeat among the short runs
+    assert not _distinct_by_order(pa.array([f"E{(i * 7919) % 1000:04d}" for i in range(1000)]))  # unordered
+    assert _distinct_by_order(pa.array([], pa.string())) and _distinct_by_order(pa.array(["x"]))
+
+
+_TEXT = st.text(alphabet="abc", max_size=3)
+
+
+@given(st.lists(_TEXT, max_size=40), st.lists(st.lists(_TEXT, max_size=20), max_size=3), st.booleans())
+def test_probing_and_hashing_find_the_same_rows(ids: list[str], keys: list[list[str]], ordered: bool) -> None:
+    if ordered:
+        ids = sorted(set(ids))
+    arrays = [pa.array(k, pa.string()) for k in keys]
+    hashed, distinct = _hashed_positions(pa.array(ids, pa.string()), arrays)
+    assert distinct == (len(set(ids)) == len(ids))
+    expected = [[ids.index(k) if k in ids else -1 for k in key] for key in keys]
+    assert [h.tolist() for h in hashed] == expected
+    found, distinct = _positions(pa.array(ids, pa.string()), arrays)
+    assert [f.tolist() for f in found] == expected and distinct == (len(set(ids)) == len(ids))
+    if distinct:
+        assert [p.tolist() for p in _probed_positions(pa.array(ids, pa.string()), arrays)] == expected
+    if _distinct_by_order(pa.array(ids, pa.string())):
+        assert len(set(ids)) == len(ids)
+
+
+def test_codes_lose_their_whitespace_only_where_they_have_some() -> None:
+    clean = pa.chunked_array([pa.array(["91330302MA2AB1234X", None]), pa.array(["913303026398025328"])])
+    assert not _has_space(clean)
+    assert not _has_space(pa.chunked_array([pa.array(["91330302MA2AB1234X", "A B"]).slice(0, 1)]))
+    for c in map(chr, range(0x3100)):
+        if 0xD800 <= ord(c) < 0xE000:  # (surrogates are not text)
+            continue
+        column = pa.chunked_array([pa.array(["913303026398025328"]), pa.array([f"9133{c}0302"])])
+        spaced = pc.not_equal(pc.replace_substring_regex(column, r"\s+", ""), column)
+        assert _has_space(column) or not pc.any(spaced).as_py()  # no byte ≤ 0x20: nothing for the regex
+
+
+def test_size_figures_are_required_of_unclassified_parties_only() -> None:
+    industries = list(SIZE_MEASURES)
+    rng = np.random.default_rng(3)
+    n = 400
+    size_class = _objects(*rng.choice(["", "", "micro"], n))
+    industry = _objects(*rng.choice(["", *industries], n))
+    figures = {
+        m: rng.choice([-1, 0, 5], n).astype(np.int64) for m in ("employees", "revenue", "total_assets")
+    }
+    parties = Table("parties", {"size_class": size_class, "industry": industry, **figures})
+    expected = [
+        size_class[i] == "" and any(figures[m][i] < 0 for m in SIZE_MEASURES.get(industry[i], ()))
+        for i in range(n)
+    ]
+    field, bad = checks._party_size_figures({"parties": parties}, "parties")
+    assert field == "size_class" and bad.tolist() == expected and 0 < sum(expected) < n
+    classified = Table("parties", {"size_class": _objects("micro"), "industry": _objects("retail")})
+    assert not checks._party_size_figures({"parties": classified}, "parties")[1].any()  # figures unread
