@@ -74,6 +74,20 @@ def test_hashed_groups_sum_like_sorted_groups() -> None:
     assert small.tolist() == [0, 1, 0] and count == 2
 
 
+def test_many_texts_are_numbered_in_order_of_first_appearance() -> None:
+    rng = np.random.default_rng(3)
+    texts = _objects(*[f"企业{k}" for k in rng.integers(0, 700, size=5000)])
+    numbers: dict[str, int] = {}
+    by_hand = [numbers.setdefault(t, len(numbers)) for t in texts.tolist()]
+    assert group_codes(texts).tolist() == by_hand  # numbered by Arrow (5000 texts)
+    with_none = texts.copy()
+    with_none[[7, 4000]] = None  # not text: numbered by Python, same rule
+    numbers = {}
+    assert group_codes(with_none).tolist() == [
+        numbers.setdefault(t, len(numbers)) for t in with_none.tolist()
+    ]
+
+
 @given(
     st.lists(st.integers(min_value=-(10**12), max_value=10**12), min_size=1, max_size=30),
     st.integers(min_value=0, max_value=10**7),

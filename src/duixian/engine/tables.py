@@ -225,11 +225,14 @@ def gather(values: Column, rows: npt.NDArray[np.intp], missing: Any) -> Column:
 def group_codes(keys: Column) -> npt.NDArray[np.intp]:
     """A number per distinct key, the same for equal keys (0, 1, 2 … in order of first appearance for
     text). Text is numbered by hashing: sorting Python strings, as ``np.unique`` does, compares them
-    one by one in Python."""
+    one by one in Python. Many texts are numbered by Arrow's hashing, in C, in the same order."""
     keys = np.asarray(keys)
     if keys.dtype != np.object_:
         _, inverse = np.unique(keys, return_inverse=True)
         return np.asarray(inverse, dtype=np.intp).reshape(-1)
+    found = _arrow_codes(keys) if len(keys) >= _FEW else None
+    if found is not None:
+        return found[0].astype(np.intp, copy=False)
     numbers: dict[Any, int] = {}
     number = numbers.setdefault
     return np.fromiter((number(k, len(numbers)) for k in keys.tolist()), dtype=np.intp, count=len(keys))
