@@ -11,6 +11,7 @@ columns, so a city and a single case share one encoding.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -22,7 +23,7 @@ import numpy.typing as npt
 from duixian.engine.money import IntArray
 from duixian.engine.parameters import DatedValue, Parameter, ParameterSet
 from duixian.engine.readings import Readings
-from duixian.engine.tables import BoolArray, Column, Table
+from duixian.engine.tables import BoolArray, Column, Table, shared_codes
 
 StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percent", "number"]
 # cash: money paid; deposit: fiscal deposits allocated (76号 c9); investment: money the government
@@ -159,6 +160,12 @@ class Lines:
 
     def note(self, row: int, text: str) -> None:
         self.notes.setdefault(int(row), []).append(text)
+
+    def note_each(self, rows: list[int], texts: list[str]) -> None:
+        """``note(row, text)`` for each row and its text, in order (one call for many rows)."""
+        notes = self.notes
+        for row, text in zip(rows, texts, strict=True):
+            notes.setdefault(row, []).append(text)
 
 
 @dataclass
@@ -332,3 +339,79 @@ def prefixed(prefix: str, ids: Column) -> Column:
     """'loan' + ['L1','L2'] → ['loan:L1', 'loan:L2'] (subject and project keys)."""
     keys: Column = np.add(f"{prefix}:", np.asarray(ids, dtype=object))  # str + str per element, in C
     return keys
+
+
+Codes = npt.NDArray[np.int64]
+
+
+def key_numbers(
+    columns: list[KeyColumn],
+    rows: list[npt.NDArray[np.intp]],
+    texts: Column,
+    distinct: Callable[[Column], bool] = lambda ids: False,
+) -> tuple[list[Codes], Codes, int] | None:
+    """One numbering of the keys ``columns[i][rows[i]]`` and of the keys ``texts`` (given as strings):
+    equal keys get equal numbers and different keys different ones, as their strings ``prefix:id``
+    would, and how many numbers there are.
+
+    The keys of a :class:`Keys` column are numbered by (prefix, id), without building their strings;
+    the ids of a prefix that all come from one array of which ``distinct(ids)`` says no id repeats (a
+    table's id column) are numbered by their position, without hashing them either. A text spelling
+    ``prefix:id`` of a Keys prefix gets that key's number. None when two prefixes nest (``a`` and
+    ``a:b``: ``a:b:c`` would be spelt two ways): the caller numbers the strings instead."""
+    prefixes = sorted({c.prefix for c in columns if isinstance(c, Keys)})
+    if any(q.startswith(p + ":") for p in prefixes for q in prefixes):
+        return None
+    plain = [
+        np.asarray(c[r], dtype=object) for c, r in zip(columns, rows, strict=True) if not isinstance(c, Keys)
+    ]
+    plain.append(np.asarray(texts, dtype=object))
+    # Each text as (prefix, id) where it spells a Keys prefix's key, else (None, the text itself).
+    spelt: dict[str | None, tuple[list[int], list[Any]]] = defaultdict(lambda: ([], []))
+    known = set(prefixes)
+    for j, value in enumerate(np.concatenate(plain).tolist()):
+        prefix, rest = _split_key(value, known)
+        spelt[prefix][0].append(j)
+        spelt[prefix][1].append(rest)
+    codes: list[Codes] = [np.empty(0, dtype=np.int64) for _ in columns]
+    plain_codes = np.empty(sum(len(a) for a in plain), dtype=np.int64)
+    width = 0
+    for prefix in [*prefixes, None]:
+        mine = [i for i, c in enumerate(columns) if isinstance(c, Keys) and c.prefix == prefix]
+        places, texts_ids = spelt.get(prefix, ([], []))
+        arrays = {id(_ids(columns[i])): _ids(columns[i]) for i in mine}
+        if len(arrays) == 1 and not places and distinct(ids := next(iter(arrays.values()))):
+            for i in mine:  # a table's distinct ids: each id's row is its number
+                codes[i] = width + np.asarray(rows[i], dtype=np.int64)
+            width += len(ids)
+            continue
+        numbered, count = shared_codes(
+            [_ids(columns[i])[rows[i]] for i in mine] + [np.asarray(texts_ids, object)]
+        )
+        for i, found in zip(mine, numbered, strict=False):
+            codes[i] = width + found
+        plain_codes[places] = width + numbered[-1]
+        width += count
+    # The plain columns' numbers, in their order; the texts' numbers are what remains.
+    start = 0
+    for i, c in enumerate(columns):
+        if not isinstance(c, Keys):
+            codes[i], start = plain_codes[start : start + len(rows[i])], start + len(rows[i])
+    return codes, plain_codes[start:], width
+
+
+def _ids(column: KeyColumn) -> Column:
+    assert isinstance(column, Keys)
+    return column.ids
+
+
+def _split_key(value: Any, prefixes: set[str]) -> tuple[str | None, Any]:
+    """``prefix:id`` → (prefix, id) when the prefix is among ``prefixes`` (at most one is, as none
+    nests in another), else (None, the value)."""
+    if isinstance(value, str):
+        at = value.find(":")
+        while at >= 0:
+            if value[:at] in prefixes:
+                return value[:at], value[at + 1 :]
+            at = value.find(":", at + 1)
+    return None, value

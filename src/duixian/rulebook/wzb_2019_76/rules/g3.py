@@ -14,12 +14,13 @@ Prior awards (c–e) come in the case's ``prior_awards``, by project key.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
 from duixian.engine.money import format_fen
-from duixian.engine.rules import Context, Lines, RuleSpec
-from duixian.engine.tables import cumulative_cap, shared_codes
+from duixian.engine.rules import Context, Lines, RuleSpec, key_numbers
+from duixian.engine.tables import Table, cumulative_cap, shared_codes
 from duixian.rulebook.wzb_2019_76.document import DOC
 
 QUOTE = (
@@ -78,23 +79,25 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
     # competes with nothing and uses no cap (most lines of a city are not eligible).
     with_prior = {b for b, _ in prior}
     live = [_live_rows(ln, with_prior) for ln in cash]
-    # Beneficiaries and projects as numbers of one vocabulary: keys compare as integers, not strings.
-    codes, width = shared_codes(
-        [ln.beneficiary[rows] for ln, rows in zip(cash, live, strict=True)]
-        + [ln.project[rows] for ln, rows in zip(cash, live, strict=True)]
-        + [np.asarray(pair, dtype=object) for pair in prior]
-    )
-    who, what = codes[: len(cash)], codes[len(cash) : 2 * len(cash)]
-    keys = np.concatenate([b * width + p for b, p in zip(who, what, strict=True)])
-    prior_keys = [pair @ (width, 1) for pair in codes[2 * len(cash) :]]
+    # Beneficiaries and projects as numbers: keys compare as integers, not strings.
+    who, prior_who, people = _beneficiary_numbers(ctx, cash, live, [b for b, _ in prior])
+    what, prior_what, projects = _project_numbers(ctx, cash, live, [p for _, p in prior])
+    keys = np.concatenate([b * projects + p for b, p in zip(who, what, strict=True)])
+    prior_keys = prior_who * projects + prior_what
+    assert people * projects < 2**63  # the pairs' numbers fit in int64
     amounts = np.concatenate([ln.amount[rows] for ln, rows in zip(cash, live, strict=True)])
     # A project is contested when two or more clauses would pay something for it, or when it was
     # already rewarded elsewhere (prior awards).
     positive = amounts > 0
-    _, inverse, counts = np.unique(keys[positive], return_inverse=True, return_counts=True)
+    # Only a project that two positive lines share can be contested: counted by its number first,
+    # the (beneficiary, project) pairs are then sorted for those lines only.
+    project_numbers = np.concatenate(what)
+    shared = np.bincount(project_numbers[positive], minlength=projects) > 1
+    maybe = np.flatnonzero(positive & shared[project_numbers])
+    _, inverse, counts = np.unique(keys[maybe], return_inverse=True, return_counts=True)
     conflicted = np.zeros(len(keys), dtype=bool)
-    conflicted[np.flatnonzero(positive)[counts[inverse] > 1]] = True
-    with_prior_award = np.isin(keys, np.asarray(prior_keys, dtype=np.int64))
+    conflicted[maybe[counts[inverse] > 1]] = True
+    with_prior_award = np.isin(keys, prior_keys)
     capped = np.concatenate(
         [
             np.full(len(rows), DOC.rules[ln.rule_id].aggregate_cap is not None)
@@ -151,13 +154,23 @@ def _settle_highest(
         assert ln.payable is not None
         ln.payable[rows] = 0
         ln.adjustments[G3][rows] = ln.amount[rows]
-        for r, w, paid in zip(
-            rows.tolist(), winner_rule[project[mine]].tolist(), best[project[mine]].tolist(), strict=True
-        ):
-            ln.note(
-                r,
-                f"g3(a) 同一项目同时符合 {cash[w].rule_id}（可兑现 {format_fen(paid)} 元），执行最高额，本条不重复享受",
-            )
+        ln.note_each(rows.tolist(), _losing_notes(cash, winner_rule[project[mine]], best[project[mine]]))
+
+
+def _losing_notes(cash: list[Lines], winner_rule: np.ndarray, paid: np.ndarray) -> list[str]:
+    """The g3(a) note of each losing line (``_settle_project``'s text): one text per winning clause
+    and amount, shared by the lines it concerns."""
+    texts = np.empty(len(paid), dtype=object)
+    for w in np.unique(winner_rule).tolist():
+        mine = winner_rule == w
+        amounts, which = np.unique(paid[mine], return_inverse=True)
+        distinct = [
+            f"g3(a) 同一项目同时符合 {cash[w].rule_id}（可兑现 {format_fen(a)} 元），执行最高额，本条不重复享受"
+            for a in amounts.tolist()
+        ]
+        texts[mine] = np.asarray(distinct, dtype=object)[which]
+    notes: list[str] = texts.tolist()
+    return notes
 
 
 def _live_rows(ln: Lines, with_prior: set[str]) -> np.ndarray:
@@ -167,6 +180,57 @@ def _live_rows(ln: Lines, with_prior: set[str]) -> np.ndarray:
             (str(b) in with_prior for b in ln.beneficiary.tolist()), dtype=bool, count=len(ln)
         )
     return np.flatnonzero(live)
+
+
+def _beneficiary_numbers(
+    ctx: Context, cash: list[Lines], live: list[np.ndarray], prior: list[str]
+) -> tuple[list[np.ndarray], np.ndarray, int]:
+    """A number per beneficiary of each rule's live rows and of each prior award, and how many: its
+    row in ``parties`` (a reference column's lookup is remembered, no text is hashed); a name not
+    found there is numbered by its text, after the parties."""
+    parties = ctx.tables.get("parties")
+    names = [ln.beneficiary for ln in cash] + [np.asarray(prior, dtype=object)]
+    chosen = [*live, np.arange(len(prior))]
+    found = [_party_rows(parties, name)[rows] for name, rows in zip(names, chosen, strict=True)]
+    offset = len(parties) if parties is not None else 0
+    missing, count = shared_codes(
+        [name[rows[at < 0]] for name, rows, at in zip(names, chosen, found, strict=True)]
+    )
+    numbers = []
+    for at, elsewhere in zip(found, missing, strict=True):
+        number = at.astype(np.int64)
+        number[at < 0] = offset + elsewhere
+        numbers.append(number)
+    return numbers[:-1], numbers[-1], offset + count
+
+
+def _party_rows(parties: Table | None, names: np.ndarray) -> np.ndarray:
+    if parties is None or "id" not in parties:
+        return np.full(len(names), -1, dtype=np.intp)
+    return parties.rows_of(names)
+
+
+def _project_numbers(
+    ctx: Context, cash: list[Lines], live: list[np.ndarray], prior: list[str]
+) -> tuple[list[np.ndarray], np.ndarray, int]:
+    """A number per project key of each rule's live rows and of each prior award, and how many: by
+    (prefix, id) where the lines' keys are lazy, else by the key strings."""
+    texts = np.asarray(prior, dtype=object)
+    numbered = key_numbers([ln.project for ln in cash], live, texts, _distinct_ids(ctx, cash))
+    if numbered is not None:
+        return numbered
+    codes, count = shared_codes([ln.project[rows] for ln, rows in zip(cash, live, strict=True)] + [texts])
+    return codes[:-1], codes[-1], count
+
+
+def _distinct_ids(ctx: Context, cash: list[Lines]) -> Callable[[np.ndarray], bool]:
+    """Whether an array is the id column, known distinct, of a table the rules' lines come from."""
+    columns = []
+    for name in {DOC.rules[ln.rule_id].lines_from for ln in cash}:
+        table = ctx.tables.get(name) if name is not None else None
+        if table is not None and "id" in table and table.is_distinct("id"):
+            columns.append(table["id"])
+    return lambda ids: any(ids is column for column in columns)
 
 
 def _rows_by_beneficiary(
