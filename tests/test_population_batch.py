@@ -24,7 +24,7 @@ from duixian.cli import app
 from duixian.engine.evaluate import Result
 from duixian.engine.rules import RuleSpec
 from duixian.population import open_population
-from duixian.population.batch import run_batch
+from duixian.population.batch import run_batch, steps_total
 from duixian.population.load import read_arrow_tables
 from duixian.population.synthetic import generate
 from duixian.population.write import extract_case
@@ -129,3 +129,13 @@ def test_cli_generate_batch_and_case(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "document: wzb-2019-76" in result.output
     result = runner.invoke(app, ["batch", str(pop), "--out", str(out), "--rule", "wzb-2019-76.c99"])
     assert result.exit_code == 2
+
+
+def test_progress_reports_every_counted_step(population_dir: Path) -> None:
+    pop = open_population(population_dir)
+    steps: list[str] = []
+    run_batch(pop, progress=steps.append)
+    # rules over empty tables (no securitisations, no bonds in the synthetic city) are skipped and
+    # not counted, so the bar ends full
+    assert len(steps) == steps_total(pop.document, tables=pop.tables) < steps_total(pop.document)
+    assert steps[-1] == "finalise"

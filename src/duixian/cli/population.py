@@ -112,7 +112,7 @@ def batch(
         if unknown:
             raise InputError("rule", f"not rules of {document.id}: {', '.join(unknown)}")
     with progress_bar() as progress:
-        task = progress.add_task("规则", total=batch_run.steps_total(document, rule))
+        task = progress.add_task("规则", total=batch_run.steps_total(document, rule, pop.tables))
 
         def advance(step: str) -> None:
             progress.update(task, advance=1, description=f"规则 {step}")

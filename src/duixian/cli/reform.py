@@ -48,7 +48,7 @@ def reform(
     t0 = time.perf_counter()
     pop = open_population(population)
     loaded = time.perf_counter() - t0
-    steps = batch_run.steps_total(pop.document)
+    steps = batch_run.steps_total(pop.document, tables=pop.tables)
     with progress_bar() as progress:
         tasks = {run: progress.add_task(words, total=steps) for run, words in RUN_WORDS.items()}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from duixian import rulebook
 from duixian.engine.document import Document
 from duixian.engine.evaluate import Result, evaluate
 from duixian.engine.rules import MONEY_KINDS, Context, Formula, KeyColumn, Keys, Lines, RuleSpec
-from duixian.engine.tables import BoolArray, Column, gather
+from duixian.engine.tables import BoolArray, Column, Table, gather
 from duixian.population.load import Population
 from duixian.population.schema import MONEY_TYPE, decimal_array
 
@@ -84,9 +84,20 @@ def _watched(document: Document, progress: Progress) -> Document:
     )
 
 
-def steps_total(document: Document, rule_ids: Iterable[str] | None = None) -> int:
+def steps_total(
+    document: Document, rule_ids: Iterable[str] | None = None, tables: Mapping[str, Table] | None = None
+) -> int:
+    """How many progress steps a run reports: one per formula evaluated, one for the final passes.
+    Given the tables, rules whose ``lines_from`` table is empty are not counted (``evaluate`` skips
+    them, so they report nothing)."""
     wanted = set(rule_ids) if rule_ids is not None else None
-    formulas = [s for s in document.rules.values() if s.formula and (wanted is None or s.id in wanted)]
+    formulas = [
+        s
+        for s in document.rules.values()
+        if s.formula
+        and (wanted is None or s.id in wanted)
+        and (tables is None or s.lines_from is None or len(tables[s.lines_from]) > 0)
+    ]
     return len(formulas) + (1 if document.finalisers else 0)
 
 

@@ -231,6 +231,7 @@ class Workbench:
         job.status, job.step = "running", "读取人群"
         try:
             population = self._open(path)
+            job.total = 2 * batch.steps_total(job.reform.document, tables=population.tables)
             simulation = simulate(population, job.reform, job.advance)
             job.step = "绘图"
             job.charts["svg"] = chart.render(simulation, "svg")  # the page shows it at once
@@ -241,7 +242,6 @@ class Workbench:
             job.fail([Problem(field="job", reason=f"内部错误：{type(exc).__name__}: {exc}")])
         else:
             job.simulation = simulation
-            job.done = job.total  # steps_total counts every formula; rules with nothing to do report none
             job.step = "已完成"
             job.status = "done"
 
