@@ -193,7 +193,7 @@ def test_bulk_reports_row_errors_and_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["machinery", "bulk", str(duplicate), "--zone", str(ZONE), "--out", str(report)]
     )
-    assert result.exit_code == 2 and "第3行 id: duplicate id 'M1' (also 第2行)" in result.stderr
+    assert result.exit_code == 2 and "第3行 id: 重复的 id 'M1'（与 第2行 相同）" in result.stderr
     assert "machines[" not in result.stderr
 
 

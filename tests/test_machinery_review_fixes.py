@@ -83,7 +83,7 @@ def test_bulk_skips_blank_rows_and_keeps_row_numbers(tmp_path: Path) -> None:
     bad, _ = _bulk(tmp_path, OK_ROW + "\n" + "M2,挖掘机,75,0.62,1,120.66,27.995,2020-13-01,,\n")
     assert "第4行 used_on" in bad.stderr
     duplicate, _ = _bulk(tmp_path, OK_ROW + "\n" + OK_ROW)
-    assert "第4行 id: duplicate id 'M1' (also 第2行)" in duplicate.stderr
+    assert "第4行 id: 重复的 id 'M1'（与 第2行 相同）" in duplicate.stderr
 
 
 # 4. nan/inf refused as 不是有效数字; full-width digits read as ASCII and the report shows them so.

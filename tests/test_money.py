@@ -23,7 +23,7 @@ from duixian.engine.money import (
 def test_yuan_to_fen_is_exact_and_refuses_fractions_of_a_fen() -> None:
     assert yuan_to_fen("200000") == 20_000_000
     assert yuan_to_fen("0.01") == 1
-    with pytest.raises(ValueError, match="finer than a fen"):
+    with pytest.raises(ValueError, match="精确到分"):
         yuan_to_fen("0.001")
 
 

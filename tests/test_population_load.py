@@ -197,7 +197,7 @@ def test_many_errors_are_counted_and_the_first_shown(good: Path) -> None:
         open_population(good)
     errors = caught.value.errors
     assert len(errors) == 21 and errors[0].field == "loans[0].principal"
-    assert errors[-1].reason.startswith(f"{n} errors in all")
+    assert errors[-1].reason.startswith(f"共 {n} 处错误")
 
 
 def test_vectorised_uscc_check_agrees_with_check_uscc() -> None:

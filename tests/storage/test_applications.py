@@ -72,8 +72,8 @@ def test_a_draft_is_numbered_by_its_creation_year_and_recorded(registered: Datab
 @pytest.mark.parametrize(
     ("facts", "field", "words"),
     [
-        (loan_facts(loan("L1", -5)), "facts.loans[0].principal", "greater than or equal to 0"),
-        (loan_facts(loan("L1", 100) | {"colour": "red"}), "facts.loans[0].colour", "unknown field"),
+        (loan_facts(loan("L1", -5)), "facts.loans[0].principal", "应不小于 0"),
+        (loan_facts(loan("L1", 100) | {"colour": "red"}), "facts.loans[0].colour", "没有这个字段"),
         (loan_facts(loan("L1", 100) | {"lender": "NOBODY"}), "facts.loans[0].lender", "NOBODY"),
         (loan_facts(loan("L1", 100)) | {"year": 2021}, "facts.year", "2020"),
         (loan_facts(loan("L1", 100)) | {"document": "wzjk-2019-71"}, "facts.document", "wzb-2019-76"),

@@ -120,7 +120,8 @@ def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2
     """Print the JSON Schema of a document's case format (every field, its type and meaning)."""
     docs = rulebook.documents()
     if document not in docs or docs[document].case_model is None:
-        raise InputError("document", f"unknown document {document!r} (known: {', '.join(docs)})")
+        known = [d for d, doc in docs.items() if doc.case_model is not None]
+        raise InputError("document", f"没有文件“{document}”的案例格式（可选：{'、'.join(known)}）")
     model = docs[document].case_model
     assert model is not None
     sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")

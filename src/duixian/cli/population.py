@@ -55,9 +55,7 @@ def generate(
 ) -> None:
     """Write a SYNTHETIC population (合成数据, labelled as such) calibrated on the gazette's figures."""
     if document not in GENERATORS:
-        raise InputError(
-            "document", f"no synthetic generator for {document!r} (have: {', '.join(GENERATORS)})"
-        )
+        raise InputError("document", f"没有“{document}”的合成人群生成器（可选：{'、'.join(GENERATORS)}）")
     start = time.perf_counter()
     path = generate_population(document, entities, seed, year, out_dir)
     files = sorted(p.name for p in path.iterdir())
@@ -96,7 +94,7 @@ def batch(
     """Evaluate every rule over the population; write one row per payable line; print a summary."""
     if len(populations) > 1:
         if chunk is not None:
-            raise InputError("chunk", "--chunk takes one population directory")
+            raise InputError("chunk", "--chunk 只能用于一个人群目录")
         _batch_several(populations, out_file, rule, as_json, workers or os.cpu_count() or 1)
         return
     population = populations[0]
@@ -110,7 +108,7 @@ def batch(
     if rule:
         unknown = [r for r in rule if r not in document.rules]
         if unknown:
-            raise InputError("rule", f"not rules of {document.id}: {', '.join(unknown)}")
+            raise InputError("rule", f"{document.id} 没有这些规则：{'、'.join(unknown)}")
     with progress_bar() as progress:
         task = progress.add_task("规则", total=batch_run.steps_total(document, rule, pop.tables))
 
@@ -299,7 +297,8 @@ def from_case(
     documents = rulebook.documents()
     doc_id = data.pop("document", None)
     if doc_id not in documents:
-        raise InputError("document", f"unknown document {doc_id!r} (known: {', '.join(documents)})")
+        named = "案例未写明 document" if doc_id is None else f"没有文件“{doc_id}”"
+        raise InputError("document", f"{named}（可选：{'、'.join(documents)}）")
     document = documents[doc_id]
     case_model, tables = case_to_arrow(document, data)
     lists = set(tables)
@@ -311,7 +310,7 @@ def from_case(
         tables,
         synthetic=False,
         readings=case_model.readings,
-        calibration=f"converted from {case_file.name}",
+        calibration=f"由案例 {case_file.name} 转换而来",
         case=case_fields,
     )
     out.print(f"{out_dir / META_FILE} 已写入", highlight=False)

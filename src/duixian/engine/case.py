@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from duixian.engine.identifiers import check_uscc
 from duixian.engine.money import percent_to_scaled, yuan_to_fen
+from duixian.engine.reasons import reason_of
 from duixian.engine.tables import Column, Table
 from duixian.errors import InputError, InputErrors
 
@@ -65,15 +66,8 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
 
 
 def validation_errors(exc: ValidationError) -> InputErrors:
-    errors = []
-    for err in exc.errors():
-        reason = err["msg"]
-        if err["type"] == "extra_forbidden":
-            reason = "unknown field"
-        elif err["type"] == "value_error":  # our own validators' words, without pydantic's prefix
-            reason = reason.removeprefix("Value error, ")
-        errors.append(InputError(_dotted(err["loc"]) or "case", reason))
-    return InputErrors(errors)
+    """pydantic's errors as ours: each names its dotted field and says, in Chinese, what is wrong."""
+    return InputErrors([InputError(_dotted(err["loc"]) or "case", reason_of(err)) for err in exc.errors()])
 
 
 class _CaseLoader(yaml.SafeLoader):
@@ -96,16 +90,39 @@ def read_document(path: Path) -> Mapping[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+        raise InputError(str(path), f"无法读取：{_os_trouble(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"不是 UTF-8 编码的文本：{exc}") from None
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_CaseLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        # the parser's own words (English) say where: line and column
         raise InputError(
-            str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
+            str(path), f"不是有效的 {'JSON' if path.suffix.lower() == '.json' else 'YAML'}：{exc}"
         ) from None
     if not isinstance(data, Mapping):
-        raise InputError(str(path), "a case is a mapping of fields")
+        raise InputError(str(path), f"案例应为字段映射（字段: 值），此处为{_kind_of(data)}")
     return data
+
+
+def _os_trouble(exc: OSError) -> str:
+    """Why a file could not be read, in words (the system's own for the rare cases)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是目录，不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return str(exc.strerror or exc)
+
+
+def _kind_of(data: Any) -> str:
+    """What a document holds instead of a mapping, in words."""
+    if data is None:
+        return "空文件"
+    if isinstance(data, list):
+        return "列表"
+    return f"单个值 {data!r}"
 
 
 def parse(model: type[M], data: Mapping[str, Any]) -> M:
@@ -218,7 +235,9 @@ def models_to_tables(
                 columns[kind.name] = _column(values, kind.base, kind.marker)
             except OverflowError:  # beyond int64: no count or amount of the gazette is that large
                 row = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) >= 2**63)
-                raise InputError(f"{name}[{row}].{kind.name}", f"{values[row]} is too large") from None
+                raise InputError(
+                    f"{name}[{row}].{kind.name}", f"{values[row]} 过大（超出 64 位整数的范围）"
+                ) from None
     tables[name] = Table(name, columns)
     return tables
 

@@ -37,12 +37,9 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
     errors: list[InputError] = []
     first, last = document.years
     if not first <= year <= last:
-        extra = f"; cases may concern {first}–{last}" if document.last_year else ""
+        extra = f"；奖补年度可为 {first}–{last} 年" if document.last_year else ""
         errors.append(
-            InputError(
-                "year",
-                f"{year} is outside the period {document.number} applies to ({document.period_text()}{extra})",
-            )
+            InputError("year", f"{year} 年不在{document.number}的施行期内（{document.period_text()}{extra}）")
         )
     for name, table in tables.items():
         if "id" in table and len(table) > 1:
@@ -57,7 +54,8 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
         for row in np.flatnonzero(missing):
             errors.append(
                 InputError(
-                    f"{row_path(tables, table_name, int(row))}.{column}", f"no {target} has id {keys[row]!r}"
+                    f"{row_path(tables, table_name, int(row))}.{column}",
+                    f"{target} 中没有 id 为 {keys[row]!r} 的记录",
                 )
             )
     lo, hi = np.datetime64(dt.date(year, 1, 1)), np.datetime64(dt.date(year, 12, 31))
@@ -70,7 +68,7 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
             errors.append(
                 InputError(
                     f"{row_path(tables, table_name, int(row))}.{column}",
-                    f"{dates[row]} is outside the year concerned {year}",
+                    f"{dates[row]} 不在奖补年度 {year} 年内",
                 )
             )
     if errors:
@@ -95,7 +93,7 @@ def _duplicate_ids(tables: Mapping[str, Table], name: str) -> list[InputError]:
             also = row_path(tables, name, earlier)
             errors.append(
                 InputError(
-                    f"{row_path(tables, name, position)}.id", f"duplicate id {ids[position]!r} (also {also})"
+                    f"{row_path(tables, name, position)}.id", f"重复的 id {ids[position]!r}（与 {also} 相同）"
                 )
             )
     return errors

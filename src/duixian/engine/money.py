@@ -34,10 +34,10 @@ def yuan_to_fen(value: Decimal | str | int) -> int:
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValueError(f"not a number: {value!r}") from exc
+        raise ValueError(f"{value!r} 不是数字") from exc
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
-        raise ValueError(f"{value} has more than two decimals (finer than a fen)")
+        raise ValueError(f"{value} 元的小数超过两位（精确到分）")
     return int(fen)
 
 
@@ -45,7 +45,7 @@ def percent_to_scaled(value: Decimal | str | int) -> int:
     """1.5 (percent) → 1_500_000 (ratio × RATE_SCALE); refuses more than six decimals."""
     scaled = Decimal(str(value)) * (RATE_SCALE // 100)
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value}% has more than six decimals")
+        raise ValueError(f"{value}% 的小数超过六位")
     return int(scaled)
 
 

@@ -35,7 +35,7 @@ from duixian.engine.tables import Column, Table
 from duixian.errors import InputError, InputErrors
 from duixian.population import checks
 from duixian.population.memory import reuse_freed_memory
-from duixian.population.schema import FieldSpec, TableSpec, describe, population_schema, re2_pattern
+from duixian.population.schema import FieldSpec, TableSpec, population_schema, re2_pattern
 
 META_FILE = "population.yaml"
 SHOWN_ERRORS = 20
@@ -86,16 +86,14 @@ class _Errors:
             return
         errors = list(self.shown)
         if self.count > len(errors):
-            errors.append(
-                InputError("population", f"{self.count} errors in all; the first {len(errors)} shown")
-            )
+            errors.append(InputError("population", f"共 {self.count} 处错误，以上列出前 {len(errors)} 处"))
         raise InputErrors(errors)
 
 
 def read_meta(path: Path) -> PopulationMeta:
     file = path / META_FILE
     if not file.is_file():
-        raise InputError(str(file), "missing: a population directory holds population.yaml and its tables")
+        raise InputError(str(file), "缺少此文件：人群目录应有 population.yaml 及各表的文件")
     return parse_meta(file.read_text(encoding="utf-8"))
 
 
@@ -104,9 +102,9 @@ def parse_meta(text: str) -> PopulationMeta:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(META_FILE, f"not valid YAML: {exc}") from None
+        raise InputError(META_FILE, f"不是有效的 YAML：{exc}") from None
     if not isinstance(data, Mapping):
-        raise InputError(META_FILE, "a mapping of fields")
+        raise InputError(META_FILE, "应为字段映射（字段: 值）")
     try:
         return PopulationMeta.model_validate(data)
     except ValidationError as exc:
@@ -121,7 +119,7 @@ def open_population(path: Path | str) -> Population:
     documents = rulebook.documents()
     if meta.document not in documents:
         raise InputError(
-            f"{META_FILE}.document", f"unknown document {meta.document!r} (known: {', '.join(documents)})"
+            f"{META_FILE}.document", f"没有文件“{meta.document}”（可选：{'、'.join(documents)}）"
         )
     document = documents[meta.document]
     assert document.case_model is not None
@@ -159,11 +157,11 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
             continue
         name = file.name.removesuffix(file.suffix)
         if file.suffix not in _SUFFIXES:
-            errors.add(file.name, f"not a table file (use {', '.join(_SUFFIXES)})")
+            errors.add(file.name, f"不是表文件（应为 {'、'.join(_SUFFIXES)}）")
         elif name not in schema.tables:
-            errors.add(file.name, f"{document.id} has no list {name!r} (tables: {', '.join(schema.tables)})")
+            errors.add(file.name, f"{document.id} 没有列表 {name!r}（可有的表：{'、'.join(schema.tables)}）")
         elif name in found:
-            errors.add(file.name, f"table {name} given twice (also {found[name].name})")
+            errors.add(file.name, f"表 {name} 给了两次（另见 {found[name].name}）")
         else:
             found[name] = file
     errors.raise_if_any()
@@ -185,7 +183,7 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
             else:
                 out[name] = feather.read_table(file)
         except (pa.ArrowException, OSError) as exc:
-            raise InputError(file.name, f"cannot read: {exc}") from None
+            raise InputError(file.name, f"无法读取：{exc}") from None
     return out
 
 
@@ -346,22 +344,20 @@ def _conform(spec: TableSpec, table: pa.Table, errors: _Errors) -> pa.Table:
     expected = spec.columns
     for column in table.column_names:
         if column not in expected:
-            errors.add(f"{spec.name}.{column}", f"unknown field (fields: {', '.join(expected)})")
+            errors.add(f"{spec.name}.{column}", f"没有这个字段（可有的字段：{'、'.join(expected)}）")
     arrays: list[pa.ChunkedArray] = []
     n = table.num_rows
     for field in spec.fields.values():
         if field.name not in table.column_names:
             if field.required:
-                errors.add(f"{spec.name}.{field.name}", "missing column (the field is required)")
+                errors.add(f"{spec.name}.{field.name}", "缺少此列（该字段必填）")
             arrays.append(_with_default(field, pa.chunked_array([pa.nulls(n, type=field.arrow_type)])))
             continue
         arrays.append(_with_default(field, _cast(spec.name, field, table.column(field.name), errors)))
     names = list(spec.fields)
     if spec.parent is not None:
         if "parent" not in table.column_names:
-            errors.add(
-                f"{spec.name}.parent", f"missing column: the id of the row of {spec.parent} it belongs to"
-            )
+            errors.add(f"{spec.name}.parent", f"缺少此列：所属的 {spec.parent} 记录的 id")
             arrays.append(pa.chunked_array([pa.nulls(n, type=pa.string())]))
         else:
             arrays.append(_cast(spec.name, _PARENT, table.column("parent"), errors))
@@ -402,7 +398,7 @@ def _allowed_source(field: FieldSpec, source: pa.DataType) -> bool:
 def _cast(table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors) -> pa.ChunkedArray:
     source = column.type
     if not _allowed_source(field, source):
-        errors.add(f"{table}.{field.name}", f"column of type {source}, expected {describe(field)}")
+        errors.add(f"{table}.{field.name}", f"此列的类型为 {source}，应为 {_expected(field)}")
         return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
     if pa.types.is_dictionary(source):
         column = column.cast(source.value_type)
@@ -434,10 +430,10 @@ def _cast(table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             bad += 1
             if not errors.full:
-                errors.add(f"{table}[{row}].{field.name}", f"{value!r} is not {_words(field)}", count=0)
+                errors.add(f"{table}[{row}].{field.name}", f"{value!r} 不是{_words(field)}", count=0)
     errors.count += max(bad, 1)
     if not bad:
-        errors.add(f"{table}.{field.name}", f"cannot convert the column to {describe(field)}", count=0)
+        errors.add(f"{table}.{field.name}", f"无法把此列转换为 {_expected(field)}", count=0)
     return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
 
 
@@ -471,23 +467,32 @@ def _timestamps_to_dates(
     back = dates.cast(column.type)
     off = pc.fill_null(pc.not_equal(back, column), False)
     for row in np.flatnonzero(off.to_numpy(zero_copy_only=False))[:SHOWN_ERRORS]:
-        errors.add(f"{table}[{int(row)}].{field.name}", "a date, not a time of day", count=0)
+        errors.add(f"{table}[{int(row)}].{field.name}", "应为日期，不能带时刻", count=0)
     errors.count += int(pc.sum(off).as_py() or 0)
     return dates
 
 
 def _words(field: FieldSpec) -> str:
+    """What a value of the field is, in words: '5x' 不是整数."""
     return {
-        "money": "an amount in yuan with at most two decimals (decimal128(16,2))",
-        "percent": "a percent with at most six decimals (decimal128(12,6))",
-        "date": "a date (YYYY-MM-DD)",
-        "int": "an integer",
-        "bool": "true or false",
-        "decimal": f"a decimal ({field.arrow_type})",
-        "float": "a number",
-        "list": f"a list ({field.arrow_type})",
-        "str": "text",
+        "money": "以元计、至多两位小数的金额（decimal128(16,2)）",
+        "percent": "至多六位小数的百分数（decimal128(12,6)）",
+        "date": "日期（YYYY-MM-DD）",
+        "int": "整数",
+        "bool": "是非值（true 或 false）",
+        "decimal": f"十进制数（{field.arrow_type}）",
+        "float": "数字",
+        "list": f"列表（{field.arrow_type}）",
+        "str": "文字",
     }[field.encoding]
+
+
+def _expected(field: FieldSpec) -> str:
+    """The column type of the field, the values allowed, whether empty is allowed: string，取值之一：a、b."""
+    allowed = [v for v in field.literal or () if v is not None]
+    choices = f"，取值之一：{'、'.join(map(str, allowed))}" if allowed else ""
+    empty = "，可为空" if field.optional else ""
+    return f"{field.arrow_type}{choices}{empty}"
 
 
 def _unscaled(array: pa.ChunkedArray) -> np.ndarray:
@@ -591,7 +596,11 @@ def _attach_to_parent(
     parent_rows = parent_rows.astype(np.int64)
     missing = np.flatnonzero(parent_rows < 0)
     for row in missing[:SHOWN_ERRORS]:
-        errors.add(f"{spec.name}[{int(row)}].parent", f"no {spec.parent} has id {parent_ids[row]!r}", count=0)
+        errors.add(
+            f"{spec.name}[{int(row)}].parent",
+            f"{spec.parent} 中没有 id 为 {parent_ids[row]!r} 的记录",
+            count=0,
+        )
     errors.count += len(missing)
     order = np.argsort(parent_rows, kind="stable")
     sorted_rows = parent_rows[order]
@@ -678,7 +687,7 @@ def _check_values(
         if errors.full:
             break
         words = _row_errors(spec, arrow, row)
-        for e in words or [InputError(flagged[row], "refused (as the case model would refuse it)")]:
+        for e in words or [InputError(flagged[row], "不符合案例模型（逐案计算同样会拒绝）")]:
             # A model validator's error names the row only; the detector knows the field it concerns.
             named = e.field if e.field and e.field != "case" else flagged[row]
             where = f".{named}" if named else ""

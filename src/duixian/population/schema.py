@@ -234,14 +234,6 @@ def decimal_array(unscaled: Any, arrow_type: pa.Decimal128Type) -> pa.Array:
     return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(words.tobytes())])
 
 
-def describe(spec: FieldSpec) -> str:
-    """The field's type in words, for error messages."""
-    text = str(spec.arrow_type)
-    if spec.literal:
-        text = "one of " + ", ".join(map(str, spec.literal))
-    return text + (" or null" if spec.optional else "")
-
-
 def re2_pattern(pattern: str) -> str:
     """pydantic patterns are Python regular expressions; Arrow's are RE2 (no lookarounds needed here)."""
     if re.search(r"\(\?[=!<]", pattern):

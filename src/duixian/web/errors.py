@@ -4,8 +4,8 @@
     a refusal by the rules (``Refusal``)     → 409, naming the application or rule that refused
     an unknown application or fund           → 404
 
-pydantic's own messages are English; ``reason_of`` says the common ones in Chinese and keeps the
-original text for the rest, so nothing is lost.
+pydantic's own messages are English; ``duixian.engine.reasons.reason_of`` says them in Chinese, as
+``duixian calc`` and the population loader do.
 """
 
 from __future__ import annotations
@@ -19,37 +19,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from duixian.engine.reasons import reason_of
 from duixian.errors import InputError, InputErrors
 from duixian.web.actions import NOT_FOUND_FIELDS, Refusal, web_field
 from duixian.web.schemas import ErrorBody, Problem
 
 # where a request field came from: not part of its name for the user
 LOCATIONS = frozenset({"body", "query", "path", "form"})
-
-
-def reason_of(error: Any) -> str:
-    """One pydantic error (a dict of ``ValidationError.errors()``) in Chinese."""
-    kind, ctx, given = error.get("type", ""), error.get("ctx") or {}, error.get("input")
-    if kind == "missing":
-        return "必填"
-    if kind.startswith("date"):
-        return f"不是有效日期：{given!r}（格式 YYYY-MM-DD，如 2020-10-01）"
-    if kind == "string_too_short":
-        return "不能为空"
-    if kind == "string_too_long":
-        return f"过长（至多 {ctx.get('max_length')} 个字符）"
-    if kind.startswith("int"):
-        return f"应为整数：{given!r}"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
-        return f"取值 {given!r} 无效（可选：{expected}）"
-    if kind in ("dict_type", "model_attributes_type"):
-        return "应为 JSON 对象"
-    if kind == "json_invalid":
-        return "不是有效的 JSON"
-    if kind == "extra_forbidden":
-        return "不是可接受的字段"
-    return f"输入无效（{error.get('msg', kind)}）"
 
 
 def field_of(loc: Sequence[Any]) -> str:
