@@ -6,7 +6,9 @@ The partition function is plain Arrow in, Arrow out: fed every row of a populati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -65,10 +67,12 @@ def population_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate("wzb-2019-76", 200, 5, 2020, tmp_path_factory.mktemp("wide") / "p")
 
 
-def test_one_task_over_everything_equals_the_local_engine(population_dir: Path) -> None:
-    pop = open_population(population_dir)
-    raw = read_arrow_tables(population_dir, pop.document)
-    specs = population_schema(DOC.case_model).tables
+def _one_task(path: Path, key_of: Callable[[str, pa.Table], Any], side: str) -> tuple[pa.Table, Any, Any]:
+    """Every row of the population in one task's wide table (keyed by ``key_of``, on ``side``)."""
+    pop = open_population(path)
+    raw = read_arrow_tables(path, pop.document)
+    assert pop.document.case_model is not None
+    specs = population_schema(pop.document.case_model).tables
     pieces = []
     for index, (name, table) in enumerate(raw.items()):
         n = table.num_rows
@@ -77,23 +81,33 @@ def test_one_task_over_everything_equals_the_local_engine(population_dir: Path) 
         columns = {
             TABLE: pa.array([name] * n, pa.string()),
             ROW: pa.array(np.arange(n), pa.int64()),
-            KEY: pa.array([INSTITUTION_KEY] * n, pa.string()),
-            SIDE: pa.array([INSTITUTION] * n, pa.string()),
+            KEY: key_of(name, table),
+            SIDE: pa.array([side] * n, pa.string()),
         }
         columns |= {wide_name(index, c): table[c] for c in specs[name].columns}
         pieces.append(pa.table(columns))
-    rows = pa.concat_tables(pieces, promote_options="default")
-    all_rules = tuple(s.id for s in DOC.rules.values() if s.formula is not None)
-    job = Job(
-        meta=pop.meta.model_dump(mode="json"),
-        rule_ids={INSTITUTION: all_rules},
-        present={name: tuple(specs[name].columns) for name in raw},
-    )
-    shuffled = rows.take(pa.array(np.random.default_rng(0).permutation(rows.num_rows)))  # any order
-    out = pa.Table.from_batches(
-        list(evaluate_partition(shuffled.to_batches(max_chunksize=500), job, rows.slice(0, 0))),
+    present = {name: tuple(specs[name].columns) for name in raw}
+    return pa.concat_tables(pieces, promote_options="default"), pop, present
+
+
+def _evaluated(rows: pa.Table, job: Job, seed: int, batch_rows: int) -> pa.Table:
+    """The task's rows in any order, in batches, through ``evaluate_partition``."""
+    shuffled = rows.take(pa.array(np.random.default_rng(seed).permutation(rows.num_rows)))
+    return pa.Table.from_batches(
+        list(evaluate_partition(shuffled.to_batches(max_chunksize=batch_rows), job, rows.slice(0, 0))),
         schema=OUTPUT_SCHEMA,
     )
+
+
+def test_one_task_over_everything_equals_the_local_engine(population_dir: Path) -> None:
+    rows, pop, present = _one_task(
+        population_dir,
+        lambda _, table: pa.array([INSTITUTION_KEY] * table.num_rows, pa.string()),
+        INSTITUTION,
+    )
+    all_rules = tuple(s.id for s in DOC.rules.values() if s.formula is not None)
+    job = Job(meta=pop.meta.model_dump(mode="json"), rule_ids={INSTITUTION: all_rules}, present=present)
+    out = _evaluated(rows, job, seed=0, batch_rows=500)
     local = run_batch(pop).candidates
     assert out.num_rows == local.num_rows > 20
     assert out.select(local.column_names).cast(local.schema).equals(local)
@@ -130,33 +144,15 @@ def test_71_one_enterprise_side_task_equals_the_local_engine(tmp_path: Path) -> 
     """Every row keyed by its enterprise, as the plan says, in one enterprise-side task (a5's quota and
     附则3's limit see everything); every line pays an enterprise its rows were keyed by."""
     path = generate("wzjk-2019-71", 2000, 5, 2020, tmp_path / "p")
-    pop = open_population(path)
-    raw = read_arrow_tables(path, pop.document)
-    specs = population_schema(DOC_71.case_model).tables
-    pieces = []
-    for index, (name, table) in enumerate(raw.items()):
-        n = table.num_rows
-        if not n:
-            continue
-        columns = {
-            TABLE: pa.array([name] * n, pa.string()),
-            ROW: pa.array(np.arange(n), pa.int64()),
-            KEY: table[WZJK_2019_71.enterprise_keys[name]],
-            SIDE: pa.array([ENTERPRISE] * n, pa.string()),
-        }
-        columns |= {wide_name(index, c): table[c] for c in specs[name].columns}
-        pieces.append(pa.table(columns))
-    rows = pa.concat_tables(pieces, promote_options="default")
+    rows, pop, present = _one_task(
+        path, lambda name, table: table[WZJK_2019_71.enterprise_keys[name]], ENTERPRISE
+    )
     job = Job(
         meta=pop.meta.model_dump(mode="json"),
         rule_ids={ENTERPRISE: tuple(sorted(WZJK_2019_71.enterprise_rules)), INSTITUTION: ()},
-        present={name: tuple(specs[name].columns) for name in raw},
+        present=present,
     )
-    shuffled = rows.take(pa.array(np.random.default_rng(1).permutation(rows.num_rows)))
-    out = pa.Table.from_batches(
-        list(evaluate_partition(shuffled.to_batches(max_chunksize=700), job, rows.slice(0, 0))),
-        schema=OUTPUT_SCHEMA,
-    )
+    out = _evaluated(rows, job, seed=1, batch_rows=700)
     local = run_batch(pop).candidates
     assert out.num_rows == local.num_rows > 100
     assert out.select(local.column_names).cast(local.schema).equals(local)
