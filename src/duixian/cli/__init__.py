@@ -30,7 +30,7 @@ from duixian.cli import (
     spark,
     targets,
 )
-from duixian.cli._common import out, user_errors
+from duixian.cli._common import out, print_json, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import to_text
 from duixian.engine.money import format_fen
@@ -74,7 +74,7 @@ def calc(
     result = calculate_case(read_document(case), rule)
     payload = case_payload(result, include_ineligible=all_lines)
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     items = payload["lines"]
     total, deposits = result.total("cash"), result.total("deposit")

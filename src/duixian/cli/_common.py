@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -47,3 +48,8 @@ def progress_bar() -> Progress:
         console=err,
         transient=True,
     )
+
+
+def print_json(payload: Any) -> None:
+    """A command's --json output: UTF-8 text as written (no \\u escapes), indented."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -4,8 +4,6 @@ required actor, one writing transaction per command, and the printing of an appl
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
@@ -56,10 +54,6 @@ def reading(db: str | None, read: Callable[[Session], T]) -> T:
             return read(session)
     finally:
         database.dispose()
-
-
-def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def print_application(d: dict[str, Any]) -> None:

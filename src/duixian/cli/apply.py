@@ -23,14 +23,13 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from duixian.cli._common import out, user_errors
+from duixian.cli._common import out, print_json, user_errors
 from duixian.cli._redemption import (
     ActorRequired,
     JsonOption,
     OnOption,
     business_date,
     print_application,
-    print_json,
     reading,
     writing,
 )

@@ -33,10 +33,8 @@ The report is CSV (UTF-8 with BOM, opens in Excel); .xlsx output is not availabl
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -50,7 +48,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from duixian import rulebook
-from duixian.cli._common import err, out, user_errors
+from duixian.cli._common import err, out, print_json, user_errors
 from duixian.engine.evaluate import Result, calculate
 from duixian.engine.explain import explain_line, to_text
 from duixian.engine.rules import Lines
@@ -232,7 +230,7 @@ def check(
     items = [explain_line(result, lines[rule], 0) for rule in ("ban", "high", "zone")]
     if as_json:
         payload = {"document": DOC_ID, "verdict": items[0]["verdict"], "sample_zone": sample, "lines": items}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
     else:
         _sample_notice(sample)
         out.print(f"结论：{items[0]['verdict']}", style="bold", highlight=False)

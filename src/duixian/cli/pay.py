@@ -16,15 +16,13 @@ transaction; executing a paid batch again pays nothing and says so (exit 0). --o
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from duixian.cli._common import out, user_errors
+from duixian.cli._common import out, print_json, user_errors
 from duixian.cli.db import ActorOption, DbOption, database_errors, open_database
 from duixian.domain import audit, payments
 from duixian.engine.money import format_fen, yuan_to_fen
@@ -65,10 +63,6 @@ def fen_of(option: str, yuan: str) -> int:
     if fen <= 0:
         raise InputError(option, "金额须大于 0")
     return fen
-
-
-def _dump(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def _fund(session: Session, batch: PaymentBatch) -> Fund:
@@ -132,7 +126,7 @@ def schedule(
         rows = [_batch_summary(b, _fund(session, b)) for b in created]
     database.dispose()
     if as_json:
-        _dump(rows)
+        print_json(rows)
     elif not rows:
         out.print(
             f"截至 {day} 没有可列入拨付批次的申请（须公示期满、无待处理异议、已到兑付时间）", highlight=False
@@ -195,7 +189,7 @@ def show(
         ]
     database.dispose()
     if as_json:
-        _dump(summary | {"payments": items})
+        print_json(summary | {"payments": items})
         return
     out.print(_batches_table([summary], f"拨付批次 {summary['number']}"))
     table = Table("申请", "条款", "收款单位（统一社会信用代码）", "金额（元）", "拨付日期")
@@ -228,7 +222,7 @@ def list_(
         rows = [_batch_summary(b, _fund(session, b)) for b in payments.batches(session, state)]
     database.dispose()
     if as_json:
-        _dump(rows)
+        print_json(rows)
     elif not rows:
         out.print("没有拨付批次", highlight=False)
     else:

@@ -22,7 +22,7 @@ import yaml
 from rich.table import Table
 
 from duixian import rulebook
-from duixian.cli._common import out, progress_bar, user_errors
+from duixian.cli._common import out, print_json, progress_bar, user_errors
 from duixian.distributed.chunks import run_chunked
 from duixian.engine.case import read_document
 from duixian.engine.money import format_fen
@@ -139,7 +139,7 @@ def batch(
         **totals,
     }
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     _print_summary(payload)
 
@@ -177,7 +177,7 @@ def _batch_chunked(
         **totals,
     }
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     _print_summary(payload)
 
@@ -218,10 +218,7 @@ def _batch_several(
         )
     if as_json:
         together = {"populations": payloads, "candidates": candidates.num_rows, "out": str(out_file)}
-        sys.stdout.write(
-            json.dumps(together | {"seconds": {"wall": round(wall, 3)}}, ensure_ascii=False, indent=2)
-        )
-        sys.stdout.write("\n")
+        print_json(together | {"seconds": {"wall": round(wall, 3)}})
         return
     for payload in payloads:
         _print_summary(payload)

@@ -20,13 +20,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from duixian.cli._common import out, user_errors
+from duixian.cli._common import out, print_json, user_errors
 from duixian.cli._redemption import (
     ActorRequired,
     JsonOption,
     OnOption,
     business_date,
-    print_json,
     reading,
     writing,
 )

@@ -7,7 +7,6 @@ fen) and ``summary.json`` into ``--out``; ``--chart`` draws the cost by rule and
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import typer
 from rich.table import Table
 
-from duixian.cli._common import out, progress_bar, user_errors
+from duixian.cli._common import out, print_json, progress_bar, user_errors
 from duixian.engine.money import format_fen
 from duixian.population import batch as batch_run
 from duixian.population.load import open_population
@@ -65,7 +64,7 @@ def reform(
 
         payload["chart"] = str(draw(sim, chart))
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     print_summary(sim, payload)
 

@@ -7,15 +7,13 @@ run src/duixian/distributed/submit.py instead (it leaves the master to spark-sub
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from duixian.cli._common import out, user_errors
+from duixian.cli._common import out, print_json, user_errors
 from duixian.engine.money import format_fen
 from duixian.errors import InputError
 
@@ -88,7 +86,7 @@ def batch(
     """Evaluate every rule over the population on Spark; equal, line by line, to `duixian batch`."""
     payload = evaluate_and_write(population, out_dir, master or None, partitions, rule, conf)
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_json(payload)
         return
     label = "合成数据（SYNTHETIC，非真实企业）" if payload["synthetic"] else "真实数据"
     out.print(
