@@ -17,14 +17,14 @@ def calculate_case(data: Mapping[str, Any], rule_ids: list[str] | None = None) -
     documents = rulebook.documents()
     doc_id = data.get("document")
     if doc_id is None:
-        raise InputError("document", f"missing: name the gazette document ({', '.join(documents)})")
+        raise InputError("document", f"缺少：请写明公报文件（可选：{'、'.join(documents)}）")
     if doc_id not in documents:
-        raise InputError("document", f"unknown document {doc_id!r} (known: {', '.join(documents)})")
+        raise InputError("document", f"没有文件“{doc_id}”（可选：{'、'.join(documents)}）")
     body = {k: v for k, v in data.items() if k != "document"}
     if rule_ids is not None:
         unknown = [r for r in rule_ids if r not in documents[doc_id].rules]
         if unknown:
-            raise InputError("rules", f"not rules of {doc_id}: {', '.join(unknown)}")
+            raise InputError("rules", f"{doc_id} 没有这些规则：{'、'.join(unknown)}")
     return calculate(documents[doc_id], body, rulebook.parameters(), rulebook.register(), rule_ids)
 
 

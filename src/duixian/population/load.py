@@ -9,7 +9,7 @@ custom validator has no vectorised detector (``checks.DETECTORS``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -174,10 +174,7 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
         file = given
         try:
             if file.suffix == ".parquet":
-                # Not pq.read_table: it goes through pyarrow.dataset, whose first import costs more
-                # than reading a city's loans.
-                with pq.ParquetFile(file) as parquet:
-                    out[name] = parquet.read()
+                out[name] = _read_parquet(file)
             elif file.suffix == ".csv":
                 out[name] = read_csv(file)
             else:
@@ -185,6 +182,41 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
         except (pa.ArrowException, OSError) as exc:
             raise InputError(file.name, f"无法读取：{exc}") from None
     return out
+
+
+def _read_parquet(file: Path) -> pa.Table:
+    """A Parquet file as Arrow; a text column Parquet stored with a small dictionary (a district, a
+    kind: a few distinct values) stays dictionary-encoded, so it is neither decoded into a city's
+    strings nor hashed again to find its values. (Not pq.read_table: it goes through
+    pyarrow.dataset, whose first import costs more than reading a city's loans.)"""
+    with pq.ParquetFile(file) as parquet:
+        metadata = parquet.metadata
+        categories = _small_dictionaries(metadata)
+        if not categories:
+            return parquet.read()
+    with pq.ParquetFile(file, metadata=metadata, read_dictionary=categories) as parquet:
+        return parquet.read()
+
+
+_SMALL_DICTIONARY = 64 * 2**10  # bytes; a writer falls back from a dictionary only past ~1 MiB
+
+
+def _small_dictionaries(metadata: pq.FileMetaData) -> list[str]:
+    """The top-level text columns whose every row group is dictionary-encoded with a small dictionary
+    page, under a byte per row (ids and names are not: their dictionary is the size of the column,
+    and in a city outgrows the writer's limit and falls back to plain)."""
+    small: dict[str, bool] = {}
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for j in range(row_group.num_columns):
+            chunk = row_group.column(j)
+            if chunk.physical_type != "BYTE_ARRAY" or "." in chunk.path_in_schema:
+                continue
+            page = chunk.data_page_offset - (chunk.dictionary_page_offset or 0)
+            # Small, and under a byte a row: its values repeat (a table of a few ids is read plain).
+            fits = bool(chunk.has_dictionary_page) and 0 < page <= min(_SMALL_DICTIONARY, chunk.num_values)
+            small[chunk.path_in_schema] = small.get(chunk.path_in_schema, True) and fits
+    return [name for name, fits in small.items() if fits]
 
 
 def read_csv(file: Path) -> pa.Table:
@@ -230,6 +262,28 @@ def _text(column: pa.ChunkedArray) -> pa.Array:
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
     return array.fill_null("")
+
+
+def _keys(column: pa.ChunkedArray) -> pa.Array:
+    """A reference column as ``_text`` gives it, but a dictionary-encoded one (a loan's lender: a few
+    banks) left encoded."""
+    if not pa.types.is_dictionary(column.type):
+        return _text(column)
+    encoded = column.fill_null("").combine_chunks()
+    if not pa.types.is_string(encoded.type.value_type):
+        return _text(column)
+    return encoded
+
+
+def _key_positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np.intp]], bool]:
+    """``_positions``, a dictionary-encoded key array looked up by its distinct values and gathered."""
+    encoded = [pa.types.is_dictionary(k.type) for k in keys]
+    values = [k.dictionary if e else k for k, e in zip(keys, encoded, strict=True)]
+    rows, distinct = _positions(ids, values)
+    return [
+        r[np.asarray(k.indices.to_numpy(zero_copy_only=False))] if e else r
+        for r, k, e in zip(rows, keys, encoded, strict=True)
+    ], distinct
 
 
 def _positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np.intp]], bool]:
@@ -331,8 +385,8 @@ def _resolve_references(
         if "id" not in table or "parent_row" in table:  # a nested list's ids are unique per parent only
             continue
         refs = by_target.get(name, [])
-        keys = [_text(conformed[t].column(c)) for t, c in refs]
-        rows, distinct = _positions(_text(conformed[name].column("id")), keys)
+        keys = [_keys(conformed[t].column(c)) for t, c in refs]
+        rows, distinct = _key_positions(_text(conformed[name].column("id")), keys)
         for (t, c), found in zip(refs, rows, strict=True):
             table.remember_rows(tables[t][c], found)
         if distinct:
@@ -401,6 +455,8 @@ def _cast(table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors
         errors.add(f"{table}.{field.name}", f"此列的类型为 {source}，应为 {_expected(field)}")
         return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
     if pa.types.is_dictionary(source):
+        if field.encoding == "str" and not field.uscc and pa.types.is_string(source.value_type):
+            return _categories(field, column)
         column = column.cast(source.value_type)
     if field.encoding == "list" and (
         pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
@@ -435,6 +491,28 @@ def _cast(table: str, field: FieldSpec, column: pa.ChunkedArray, errors: _Errors
     if not bad:
         errors.add(f"{table}.{field.name}", f"无法把此列转换为 {_expected(field)}", count=0)
     return pa.chunked_array([pa.nulls(len(column), type=field.arrow_type)])
+
+
+def _categories(field: FieldSpec, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded text column, still encoded, its distinct values trimmed as a plain
+    column's rows are: the checks and the engine's column then work on those few values."""
+    unified = column.unify_dictionaries()
+    if not unified.num_chunks:
+        return column.cast(pa.string())
+    words = unified.chunk(0).dictionary
+    if field.strip:
+        words = pc.utf8_trim_whitespace(words)
+    encoded = [pa.DictionaryArray.from_arrays(chunk.indices, words) for chunk in unified.chunks]
+    return pa.chunked_array(encoded, type=encoded[0].type)
+
+
+def _each_value(column: pa.ChunkedArray, compute: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+    """``compute(column)``; for a dictionary-encoded column, computed on its distinct values and
+    gathered (Arrow's text kernels take no dictionary)."""
+    if not pa.types.is_dictionary(column.type):
+        return compute(column)
+    results = [compute(chunk.dictionary).take(chunk.indices) for chunk in column.chunks]
+    return pa.chunked_array(results, type=compute(pa.array([], pa.string())).type)
 
 
 def _has_space(column: pa.ChunkedArray) -> bool:
@@ -544,7 +622,7 @@ def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
     if field.encoding == "int":
         return np.asarray(array.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
     if field.encoding == "str":
-        return _strings(array.fill_null(""))
+        return _strings(array)
     if field.encoding == "decimal":
         return _object("" if v is None else _tidy(v) for v in array.to_pylist())
     if field.encoding == "float":
@@ -553,9 +631,10 @@ def _engine_column(field: FieldSpec, array: pa.ChunkedArray) -> Column:
     combined = array.combine_chunks()
     lengths = np.asarray(pc.list_value_length(combined).fill_null(0).to_numpy(zero_copy_only=False))
     out = np.empty(len(combined), dtype=object)
-    out[:] = [()] * len(combined)
-    for row in np.flatnonzero(lengths):
-        out[row] = tuple(combined[int(row)].as_py())
+    out.fill(())  # (one shared empty tuple: a list of n of them costs 10× more)
+    rows = np.flatnonzero(lengths)
+    for row, items in zip(rows.tolist(), combined.take(pa.array(rows)).to_pylist(), strict=True):
+        out[row] = tuple(items)
     return out
 
 
@@ -563,9 +642,16 @@ _SAMPLE = 4096  # rows whose distinct values say whether a text column is a cate
 
 
 def _strings(array: pa.ChunkedArray | pa.Array) -> Column:
-    """A text column as an object array. A category column (few distinct values) is decoded once per
-    distinct value and gathered: one Python string per value, not one per row (5× faster, and a
-    city's districts share 13 strings)."""
+    """A text column as an object array, null as "". A category column (few distinct values) is
+    decoded once per distinct value and gathered: one Python string per value, not one per row (5×
+    faster, and a city's districts share 13 strings); a dictionary-encoded one, by its own dictionary."""
+    if pa.types.is_dictionary(array.type):
+        encoded = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        words = _object([*encoded.dictionary.to_pylist(), ""])  # the last: for null
+        indices = encoded.indices.fill_null(len(words) - 1) if encoded.null_count else encoded.indices
+        decoded: Column = words[np.asarray(indices.to_numpy(zero_copy_only=False))]
+        return decoded
+    array = array.fill_null("")
     if len(array) > _SAMPLE and pc.count_distinct(array.slice(0, _SAMPLE)).as_py() < _SAMPLE // 4:
         encoded = pc.dictionary_encode(array)
         if isinstance(encoded, pa.ChunkedArray):
@@ -654,7 +740,9 @@ def _check_values(
                 flag(_mask(beyond(column, _limit(field, limit))), field.name)
         if field.min_length is not None or field.max_length is not None:
             lengths = (
-                pc.utf8_length(column) if field.encoding == "str" else pc.list_value_length(column)
+                _each_value(column, pc.utf8_length)
+                if field.encoding == "str"
+                else pc.list_value_length(column)
             ).fill_null(0)
             lengths_np = np.asarray(lengths.to_numpy(zero_copy_only=False))
             if field.min_length is not None:
@@ -662,7 +750,8 @@ def _check_values(
             if field.max_length is not None:
                 flag(present & (lengths_np > field.max_length), field.name)
         if field.pattern is not None:
-            matches = pc.match_substring_regex(column, re2_pattern(field.pattern)).fill_null(True)
+            matcher = partial(pc.match_substring_regex, pattern=re2_pattern(field.pattern))
+            matches = _each_value(column, matcher).fill_null(True)
             flag(present & ~np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool), field.name)
         if field.uscc:
             flag(present & checks.invalid_uscc(column), field.name)  # the Arrow bytes, already normalised

@@ -51,7 +51,7 @@ def rules_of(paths: Sequence[Path], rule_ids: Sequence[str] | None) -> list[list
         return [None] * len(paths)
     unknown = [r for r in rule_ids if not any(r in documents[d].rules for d in chosen)]
     if unknown:
-        raise InputError("rule", f"not rules of {', '.join(dict.fromkeys(chosen))}: {', '.join(unknown)}")
+        raise InputError("rule", f"{'、'.join(dict.fromkeys(chosen))} 都没有这些规则：{'、'.join(unknown)}")
     return [[r for r in rule_ids if r in documents[d].rules] for d in chosen]
 
 
