@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from duixian.cli import app
+from duixian.cli import LAZY, app
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "wzb-2019-76" / "c1-loan-subsidy.yaml"
@@ -72,3 +74,17 @@ def test_applied_on_outside_the_policy_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["calc", str(bad)])
     assert result.exit_code == 2
     assert "applied_on" in result.stderr
+
+
+def test_command_groups_are_imported_only_when_named() -> None:
+    """`duixian calc` starts without the database layer; every group and command still answers."""
+    probe = "import sys, duixian.cli; print(sorted(m for m in ('sqlalchemy', 'alembic', 'fastapi') if m in sys.modules))"
+    started = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert started.stdout.strip() == "[]"
+    listed = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    for name in LAZY:
+        assert f"│ {name} " in listed.output, name
+        shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0 and f"Usage: root {name} " in shown.output, (name, shown.output)
+    one = runner.invoke(app, ["demo", "load", "--help"])  # a group of one command stays a group
+    assert one.exit_code == 0 and "Usage: root demo load" in one.output

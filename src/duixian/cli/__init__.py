@@ -3,33 +3,19 @@ command groups (e.g. `duixian machinery`) live in their own modules beside this 
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
+import typer.main
 from rich.table import Table
 
 from duixian import rulebook
 from duixian.calculator import calculate_case, case_payload, rule_library
-from duixian.cli import (
-    apply,
-    audit,
-    db,
-    demo,
-    fund,
-    machinery,
-    pay,
-    population,
-    publicise,
-    reform,
-    registry,
-    review,
-    serve,
-    spark,
-    targets,
-)
 from duixian.cli._common import out, print_json, user_errors
 from duixian.engine.case import read_document
 from duixian.engine.explain import to_text
@@ -37,7 +23,52 @@ from duixian.engine.money import format_fen
 from duixian.engine.rules import MONEY_KINDS
 from duixian.errors import InputError
 
+# Command groups (one module each) and commands, imported when named: `duixian calc` or `duixian batch`
+# need not import the database layer (SQLAlchemy, Alembic: a second at every start). name → (module,
+# its Typer app, or the function that is the command).
+LAZY: dict[str, tuple[str, str]] = {
+    "serve": ("serve", "serve"),
+    "batch": ("population", "batch"),
+    "reform": ("reform", "reform"),
+    "targets": ("targets", "app"),
+    "machinery": ("machinery", "app"),
+    "population": ("population", "app"),
+    "spark": ("spark", "app"),
+    "db": ("db", "app"),
+    "registry": ("registry", "app"),
+    "audit": ("audit", "app"),
+    "apply": ("apply", "app"),
+    "review": ("review", "app"),
+    "publicise": ("publicise", "app"),
+    "pay": ("pay", "app"),
+    "fund": ("fund", "app"),
+    "demo": ("demo", "app"),
+}
+
+
+class _LazyGroup(typer.core.TyperGroup):
+    """The root command: the commands defined here, then those of ``LAZY``, each imported when named
+    (all of them for ``--help``)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in LAZY:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = LAZY[cmd_name]
+        target = getattr(importlib.import_module(f"duixian.cli.{module}"), attribute)
+        if not isinstance(target, typer.Typer):  # a command function: a Typer of that one command
+            command, target = target, typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            target.command(cmd_name)(command)
+            return typer.main.get_command(target)
+        group = typer.main.get_group(target)  # a group even of one command (`demo load`), as add_typer makes
+        group.name = cmd_name
+        return group
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     help="兑现 duixian — 温州市产业政策奖励兑现系统",
     no_args_is_help=True,
     add_completion=False,
@@ -125,25 +156,6 @@ def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2
     model = docs[document].case_model
     assert model is not None
     sys.stdout.write(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
-
-
-# Document-specific command groups, one module each.
-app.add_typer(targets.app, name="targets")
-app.add_typer(machinery.app, name="machinery")
-app.add_typer(population.app, name="population")
-app.add_typer(spark.app, name="spark")
-app.add_typer(db.app, name="db")
-app.add_typer(registry.app, name="registry")
-app.add_typer(audit.app, name="audit")
-app.add_typer(apply.app, name="apply")
-app.add_typer(review.app, name="review")
-app.add_typer(publicise.app, name="publicise")
-app.add_typer(pay.app, name="pay")
-app.add_typer(fund.app, name="fund")
-app.add_typer(demo.app, name="demo")
-app.command("serve")(serve.serve)
-app.command("batch")(population.batch)
-app.command("reform")(reform.reform)
 
 
 def main() -> None:  # pragma: no cover
