@@ -13,18 +13,31 @@ from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import BoolArray, Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _parties
-from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels_at
+from duixian.rulebook.wzb_2019_76.rules.g4 import sizes_at
 
 ARTICLE = "附件第八条"
 P = "wzb-2019-76."
 
 
 def _guarantee_facts(ctx: Context) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """(government guarantor, non-government guarantor, small/micro borrower) per guarantee: asked by
+    c8a, c8b and c8c alike, so looked up once per evaluation."""
+    return ctx.once("c8.guarantee_facts", lambda: _looked_up_guarantee_facts(ctx))
+
+
+def _looked_up_guarantee_facts(ctx: Context) -> tuple[BoolArray, BoolArray, BoolArray]:
     g = ctx.table("guarantees")
     government = _parties.column(ctx, "government_guarantor", g["guarantor"])
     is_guarantor = _parties.is_kind(ctx, g["guarantor"], "guarantor")
-    small_micro = _parties.small_micro(ctx, g["borrower"])
+    _, small_micro = _borrower_sizes(ctx)
     return government & is_guarantor, ~government & is_guarantor, small_micro
+
+
+def _borrower_sizes(ctx: Context) -> tuple[Column, BoolArray]:
+    """Each guarantee's borrower in 附则4's words, and whether it is 小微企业: both from one reading of
+    the borrowers (the words are the same column for c8a, c8b, c8c and c8e)."""
+    borrowers = ctx.table("guarantees")["borrower"]
+    return ctx.once("c8.borrower_sizes", lambda: sizes_at(ctx, _parties.rows(ctx, borrowers)))
 
 
 def _fee_lines(
@@ -43,9 +56,7 @@ def _fee_lines(
         raw_amount=raw,
         conditions=conditions,
         steps={
-            "borrower_size": Step(
-                "借款企业规模（附则4）", size_labels_at(ctx, _parties.rows(ctx, g["borrower"])), "text"
-            ),
+            "borrower_size": Step("借款企业规模（附则4）", _borrower_sizes(ctx)[0], "text"),
             "fee_rate": Step("担保费率", g["fee_rate"], "percent"),
             "fee_paid": Step("企业实际承担的担保费", g["fee_paid"], "fen"),
             "share": Step("补助比例", share, "text"),
@@ -61,6 +72,10 @@ def _flat(ctx: Context, rule: str, label: str, rate_param: str, conditions: dict
     raw = apply_rate(g["fee_paid"], ctx.rate(P + rate_param))
     return _fee_lines(ctx, rule, constant(len(g), label), raw, conditions)
 
+
+# The share column's words, by whether the lower rate applies (c8a) / whether insured the first time (c8d).
+GOV_SHARES = np.asarray(["15%（费率不超过1.5%）", "20%（费率不超过1%）"], dtype=object)
+PREMIUM_SHARES = np.asarray(["15%", "30%"], dtype=object)
 
 QUOTE_GOV = (
     "我市小微企业贷款需政府性融资担保机构提供融资担保业务，担保费率不超过1%的，企业可享受实际担保费20%的"
@@ -79,7 +94,7 @@ def government_guarantee_fee(ctx: Context) -> Lines:
         apply_rate(g["fee_paid"], ctx.rate(P + "c8a.rate_low")),
         apply_rate(g["fee_paid"], ctx.rate(P + "c8a.rate_mid")),
     )
-    share = np.where(low, "20%（费率不超过1%）", "15%（费率不超过1.5%）").astype(object)
+    share = GOV_SHARES[low.astype(np.intp)]  # the two words, not a new text per guarantee
     conditions = {
         "借款人为小微企业": small_micro,
         "担保机构为政府性融资担保机构": government,
@@ -144,7 +159,7 @@ def first_guarantee_fee(ctx: Context) -> Lines:
 def loan_insurance_premium(ctx: Context) -> Lines:
     ins = ctx.table("insurance_policies")
     first = np.asarray(ins["first_time"], dtype=bool)
-    share = np.where(first, "30%", "15%").astype(object)
+    share = PREMIUM_SHARES[first.astype(np.intp)]
     raw = np.where(
         first,
         apply_rate(ins["premium_paid"], ctx.rate(P + "c8d.rate_first")),

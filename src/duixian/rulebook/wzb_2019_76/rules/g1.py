@@ -11,6 +11,7 @@ import operator
 from itertools import repeat
 
 import numpy as np
+import numpy.typing as npt
 
 from duixian.engine.rules import Context, Lines, RuleSpec
 from duixian.engine.tables import BoolArray, Column, gather, index_of
@@ -89,6 +90,26 @@ def _year_listed(years_per_party: Column, year: int) -> BoolArray:
     return listed
 
 
+def _checks_at(
+    ctx: Context, per_party: dict[str, BoolArray], rows: npt.NDArray[np.intp]
+) -> dict[str, BoolArray]:
+    """The per-party checks of the parties at ``rows`` (False where -1). Rules whose lines name the same
+    parties (c1, c4a, c4b: the loans' borrowers; c8a–c8e: the guarantees') get the same row positions
+    (the table remembers each lookup), and gather them once."""
+    gathered: dict[int, tuple[npt.NDArray[np.intp], dict[str, BoolArray]]] = ctx.extras.setdefault(
+        "g1.checks_at", {}
+    )
+    hit = gathered.get(id(rows))
+    if hit is not None and hit[0] is rows:  # held, so its id stays its own
+        return hit[1]
+    checks = {
+        label: np.asarray(_parties.take(passed, rows, False), dtype=bool)
+        for label, passed in per_party.items()
+    }
+    gathered[id(rows)] = (rows, checks)
+    return checks
+
+
 def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
     """The g1 checks for each line's beneficiary (a leader is judged by its bank; an unknown party fails).
 
@@ -100,8 +121,8 @@ def scope(ctx: Context, lines: Lines, spec: RuleSpec) -> dict[str, BoolArray]:
     ctx.reading("wzb-2019-76.g1.institution_scope")  # used by every line's checks, cached or not
     rows = _parties.rows(ctx, _beneficiary_parties(ctx, lines.beneficiary))
     checks = {
-        label: np.asarray(_parties.take(passed, rows, False), dtype=bool)
-        for label, passed in per_party.items()
+        label: passed
+        for label, passed in _checks_at(ctx, per_party, rows).items()
         if not (label in (REGISTERED, REGISTERED_STRICT) and spec.id in REGISTERED_ANYWHERE)
     }
     other = lines.counterparty

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from duixian.engine.money import IntArray
 from duixian.engine.rules import Context, RuleSpec
-from duixian.engine.tables import Column
+from duixian.engine.tables import BoolArray, Column
 from duixian.rulebook.wzb_2019_76.case import SIZE_MEASURES
 from duixian.rulebook.wzb_2019_76.document import DOC
 
@@ -49,6 +49,7 @@ SECTOR_NAMES = {
     "other": "其他未列明行业",
 }
 FORM_NAMES = {"individual_business": "个体工商户", "small_micro_owner": "小微企业主"}
+SMALL_MICRO_SIZES = ("small", "micro")
 
 
 def classify(
@@ -119,7 +120,7 @@ def size_labels(ctx: Context) -> npt.NDArray[np.object_]:
     Shown in the explanation of every rule that asks 小微企业, so that a party left unclassified
     (no size_class, no sector figures) is visibly so rather than silently 'not small/micro'.
     """
-    return ctx.once("g4.size_labels", lambda: _size_labels(ctx, np.arange(len(ctx.table("parties")))))
+    return ctx.once("g4.size_labels", lambda: _size_labels(ctx, np.arange(len(ctx.table("parties"))))[0])
 
 
 def size_labels_at(ctx: Context, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
@@ -127,35 +128,50 @@ def size_labels_at(ctx: Context, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.o
 
     A rule shows the labels of the parties its lines name (a city's guarantees name a few thousand
     borrowers among a million parties): worded for those, not for every party."""
+    return sizes_at(ctx, rows)[0]
+
+
+def sizes_at(ctx: Context, rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.object_], BoolArray]:
+    """:func:`size_labels_at` and, from the same pass, whether each party is 小微企业 (as
+    ``_parties.small_micro`` says; False where a row is -1): a rule asking both reads each party once."""
     if len(ctx.table("parties")) == 0:
-        return np.full(len(rows), "", dtype=object)
-    labels = _size_labels(ctx, np.maximum(rows, 0))
-    return np.asarray(np.where(rows >= 0, labels, ""), dtype=object)
+        return np.full(len(rows), "", dtype=object), np.zeros(len(rows), dtype=bool)
+    labels, small_micro = _size_labels(ctx, np.maximum(rows, 0))
+    found = rows >= 0
+    return np.asarray(np.where(found, labels, ""), dtype=object), small_micro & found
 
 
-def _size_labels(ctx: Context, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+def _size_labels(ctx: Context, rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.object_], BoolArray]:
     p = ctx.table("parties")
-    sizes = size_classes(ctx)[rows]
-    recorded = np.asarray(p["size_class"], dtype=object)[rows] != ""
-    industry, forms = p["industry"][rows], p["legal_form"][rows]
+    classes = size_classes(ctx)
+    sizes = classes[rows]
+    registered = np.asarray(p["size_class"], dtype=object)
+    # Where no party was classified from its figures, the classes are the registry's column itself: a
+    # class is recorded wherever there is one (no second gather of the registry's column).
+    recorded = sizes != "" if classes is registered else registered[rows] != ""
+    forms = p["legal_form"][rows]
     # Each row gets the number of its words; the words are written once each, not once per row.
     words = [UNCLASSIFIED]
+    small_micro = [False]  # per word: whether the party it names is 小微企业
     code = np.zeros(len(rows), dtype=np.intp)
 
-    def label(where: npt.NDArray[np.bool_] | npt.NDArray[np.intp], text: str) -> None:
+    def label(where: npt.NDArray[np.bool_] | npt.NDArray[np.intp], text: str, small: bool) -> None:
         code[where] = len(words)
         words.append(text)
+        small_micro.append(small)
 
     for size, name in SIZE_NAMES.items():
+        small = size in SMALL_MICRO_SIZES
         of_size = sizes == size
-        label(of_size & recorded, f"{name}企业（登记的划型结果）")
+        label(of_size & recorded, f"{name}企业（登记的划型结果）", small)
         classified = np.flatnonzero(of_size & ~recorded)
-        sectors = industry[classified]
+        sectors = p["industry"][rows[classified]]  # only the classified rows' sectors are worded
         for sector in np.unique(sectors):
             label(
                 classified[sectors == sector],
                 f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）",
+                small,
             )
     for form, name in FORM_NAMES.items():
-        label(forms == form, f"{name}（附则4：属小微企业）")
-    return np.asarray(words, dtype=object)[code]
+        label(forms == form, f"{name}（附则4：属小微企业）", True)
+    return np.asarray(words, dtype=object)[code], np.asarray(small_micro, dtype=bool)[code]
