@@ -133,7 +133,7 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
     bank_ids = [f"B{i + 1:04d}" for i in range(BANKS)] + ["B-OUT"]
     guarantor_ids = [f"G{i + 1:04d}" for i in range(GUARANTORS)]
     m = BANKS + 1 + GUARANTORS + 1
-    inst = {
+    inst: dict[str, list[Any]] = {
         "id": [*bank_ids, *guarantor_ids, "I0001"],
         "kind": ["bank"] * (BANKS + 1) + ["guarantor"] * GUARANTORS + ["insurer"],
         "district": ["鹿城区"] * BANKS + ["市外"] + ["鹿城区"] * (GUARANTORS + 1),
@@ -149,29 +149,38 @@ def duixian_tables(a: Arrays) -> dict[str, Any]:
     )
 
     def text(codes: npt.NDArray[Any], words: list[str]) -> Any:
-        """words[codes] as an Arrow text column, taken in C (as a category column of Parquet is)."""
-        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(words)).cast(
-            pa.string()
+        """words[codes] as a dictionary-encoded text column, as the loader reads a category column of
+        Parquet (a district, a kind, a lender)."""
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(words))
+
+    def parties_text(head: list[str | None], codes: npt.NDArray[Any], words: list[str]) -> Any:
+        """A parties column: the institutions' values (``head``; None: not given), then words[codes] of
+        the enterprises, dictionary-encoded over both."""
+        vocabulary = list(dict.fromkeys([*words, *(h for h in head if h is not None)]))
+        number = {w: i for i, w in enumerate(vocabulary)}
+        first = np.array([number.get(h, -1) if h is not None else -1 for h in head], dtype=np.int32)
+        rest = np.array([number[w] if w != "" else -1 for w in words], dtype=np.int32)[codes]
+        indices = np.concatenate([first, rest])
+        return pa.DictionaryArray.from_arrays(
+            pa.array(indices, mask=indices < 0), pa.array(vocabulary, type=pa.string())
         )
 
     ids = pa.array(a["id"])
-    mujun = text(a["mujun"], MUJUN)
-    mujun = pc.if_else(pc.equal(mujun, ""), pa.scalar(None, pa.string()), mujun)  # "" = not rated
     parties = pa.table(
         {
             "id": pa.concat_arrays([pa.array(inst["id"]), ids]),
-            "kind": pa.concat_arrays([pa.array(inst["kind"]), text(np.zeros(n, np.int32), ["enterprise"])]),
-            "district": pa.concat_arrays([pa.array(inst["district"]), text(a["district"], DISTRICTS)]),
+            "kind": parties_text(inst["kind"], np.zeros(n, np.int32), ["enterprise"]),
+            "district": parties_text(inst["district"], a["district"], DISTRICTS),
             "independent_legal_person": pa.array(
                 np.concatenate([np.ones(m, bool), a["independent_legal_person"]])
             ),
             "government_guarantor": pa.array(
                 np.concatenate([inst["government_guarantor"], np.zeros(n, bool)])
             ),
-            "legal_form": pa.concat_arrays([pa.array(["company"] * m), text(a["legal_form"], LEGAL_FORMS)]),
-            "size_class": pa.concat_arrays([pa.array(["large"] * m), text(a["size"], SIZES)]),
+            "legal_form": parties_text(["company"] * m, a["legal_form"], LEGAL_FORMS),
+            "size_class": parties_text(["large"] * m, a["size"], SIZES),
             "real_estate": pa.array(np.concatenate([np.zeros(m, bool), a["real_estate"]])),
-            "mujun_class": pa.concat_arrays([pa.nulls(m, pa.string()), mujun]),
+            "mujun_class": parties_text([None] * m, a["mujun"], MUJUN),  # "" = not rated: null
             "major_accident_years": accident_years,
             "mass_incident_years": incident_years,
         }
