@@ -9,17 +9,25 @@ import numpy.typing as npt
 
 from duixian.engine.money import IntArray
 from duixian.engine.rules import Context, Step
-from duixian.engine.tables import BoolArray, Column, cumulative_cap, group_codes, group_totals
+from duixian.engine.tables import BoolArray, Column, cumulative_cap, group_codes
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
 
 
 def groups_of(rows: npt.NDArray[np.intp], enterprises: Column) -> Column:
     """One group key per line for its enterprise: the enterprise's row in ``enterprises`` (``rows``;
-    numbers are grouped by sorting, in C, text by hashing one string at a time), or the ids
-    themselves where an enterprise is not in the case. Which key names a group changes no result."""
+    a row is a group's number as it is), or the ids themselves where an enterprise is not in the
+    case. Which key names a group changes no result."""
     if len(rows) and rows.min() < 0:
         return np.asarray(enterprises, dtype=object)
-    return rows
+    return np.asarray(rows, dtype=np.intp)
+
+
+def _numbers(groups: Column) -> npt.NDArray[np.intp]:
+    """A number per line, equal for the lines of a group: the enterprises' rows of ``groups_of`` are
+    numbers already (numbering them again sorts every line); other keys get ``group_codes``."""
+    if groups.dtype == np.intp and (len(groups) == 0 or groups.min() >= 0):
+        return groups
+    return group_codes(groups)
 
 
 def yearly_cap(
@@ -55,7 +63,10 @@ def yearly_cap(
 
 def group_total(groups: Column, amounts: IntArray) -> IntArray:
     """Per line: the sum of its group's amounts."""
-    return group_totals(groups, np.asarray(amounts, dtype=np.int64))
+    number = _numbers(groups)
+    sums = np.zeros(int(number.max()) + 1 if len(number) else 0, dtype=np.int64)
+    np.add.at(sums, number, np.asarray(amounts, dtype=np.int64))
+    return sums[number]
 
 
 def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
@@ -66,7 +77,7 @@ def share(groups: Column, amounts: IntArray, limit: IntArray) -> IntArray:
     binding = total > limit
     if len(amounts) == 0:
         return amounts.copy()
-    group = group_codes(groups)
+    group = _numbers(groups)
     # Only the groups with a binding line are shared out: the few of a city, each with all its lines.
     shared = np.zeros(int(group.max()) + 1, dtype=bool)
     shared[group[binding]] = True
@@ -108,7 +119,7 @@ def _used_before(enterprises: Column, allowed: IntArray) -> IntArray:
     n = len(allowed)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    group = group_codes(enterprises)
+    group = _numbers(enterprises)
     order = np.lexsort((np.arange(n), group))
     running = np.cumsum(allowed[order]) - allowed[order]
     starts = np.r_[True, group[order][1:] != group[order][:-1]]

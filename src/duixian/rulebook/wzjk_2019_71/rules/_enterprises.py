@@ -63,15 +63,11 @@ def at(ctx: Context, per_enterprise: Column, ids: Column, missing: object) -> Co
     return gather(per_enterprise, rows(ctx, ids), missing)
 
 
-def figure(ctx: Context, name: str, ids: Column, years: npt.ArrayLike) -> IntArray:
-    """An enterprise's figure (``operating_revenue`` or ``local_contribution``, fen) for a year; -1 if absent."""
-    return figure_at(ctx, name, rows(ctx, ids), years)
-
-
 def figure_at(
     ctx: Context, name: str, enterprise_rows: npt.NDArray[np.intp], years: npt.ArrayLike
 ) -> IntArray:
-    """``figure`` for enterprises given by their rows in ``enterprises`` (-1: not in the case)."""
+    """An enterprise's figure (``operating_revenue`` or ``local_contribution``, fen) for a year, the
+    enterprises given by their rows in ``enterprises``; -1 if absent (or not in the case)."""
     annual = ctx.table("enterprises.annual")
     wanted_years = np.broadcast_to(np.asarray(years, dtype=np.int64), np.shape(enterprise_rows))
     # (enterprise row, year) as one integer: years lie in 1990–2100 (the field's bounds), a wanted
@@ -90,15 +86,28 @@ def figure_at(
     return np.asarray(gather(annual[name], keys.rows_of(wanted, "key"), -1), dtype=np.int64)
 
 
+def figure_in(ctx: Context, name: str, enterprise_rows: npt.NDArray[np.intp], year: int) -> IntArray:
+    """``figure_at`` for one year: the year's figure for every enterprise, gathered for each line (a
+    city's lines name each enterprise many times; a search per line costs more)."""
+    annual = ctx.table("enterprises.annual")
+    of_year = np.flatnonzero(np.asarray(annual["year"]) == year)
+    # An enterprise's first row of the year, the one figure_at finds.
+    parents, first = np.unique(np.asarray(annual["parent_row"], dtype=np.int64)[of_year], return_index=True)
+    per_enterprise = np.full(len(ctx.table("enterprises")), -1, dtype=np.int64)
+    per_enterprise[parents] = annual[name][of_year[first]]
+    return np.asarray(gather(per_enterprise, enterprise_rows, -1), dtype=np.int64)
+
+
 def scope_checks(ctx: Context) -> dict[str, BoolArray]:
     """第一条's tests for every enterprise (one value per row of ``enterprises``)."""
     cached = ctx.extras.get("a1.scope")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     e = ctx.table("enterprises")
+    registered = in_zone(e["registered_area"])
     checks = {
-        REGISTERED: np.isin(e["registered_area"], ZONE_AREAS),
-        FISCAL: np.isin(e["fiscal_area"], ZONE_AREAS),
+        REGISTERED: registered,
+        FISCAL: in_zone_as(e["fiscal_area"], e["registered_area"], registered),
         BUSINESS: np.asarray(e["business"] != "unrelated", dtype=bool),
         GOVERNANCE: np.asarray(e["modern_governance"], dtype=bool),
         CREDIT: ~np.asarray(e["bad_credit_record"], dtype=bool),
@@ -107,6 +116,20 @@ def scope_checks(ctx: Context) -> dict[str, BoolArray]:
     }
     ctx.extras["a1.scope"] = checks
     return checks
+
+
+def in_zone(areas: Column) -> BoolArray:
+    """第一条2: the area is one of the zones (状蒲园区 is not)."""
+    return np.asarray(np.isin(areas, ZONE_AREAS), dtype=bool)
+
+
+def in_zone_as(areas: Column, known_areas: Column, known: BoolArray) -> BoolArray:
+    """``in_zone(areas)``, given ``known = in_zone(known_areas)``: an enterprise's fiscal area is
+    nearly always its registered one, whose answer is taken (one comparison, not three)."""
+    out = known.copy()
+    other = np.flatnonzero(np.asarray(areas != known_areas, dtype=bool))
+    out[other] = in_zone(areas[other])
+    return out
 
 
 def scope_for(ctx: Context, ids: Column) -> dict[str, BoolArray]:
@@ -118,8 +141,14 @@ def scope_for(ctx: Context, ids: Column) -> dict[str, BoolArray]:
     }
 
 
-def business_names(values: Column) -> Column:
-    return np.asarray([BUSINESS_NAMES[str(v)] for v in values], dtype=object)
+def business_names(values: Column, related: BoolArray) -> Column:
+    """Each business in words, given ``related = values != "unrelated"`` (第一条's test): most
+    enterprises of a city are unrelated and share one name; only the others are looked up."""
+    names = np.empty(len(values), dtype=object)
+    names.fill(BUSINESS_NAMES["unrelated"])  # one text shared (np.full would copy it per row)
+    rows = np.flatnonzero(related)
+    names[rows] = [BUSINESS_NAMES[str(v)] for v in values[rows].tolist()]
+    return names
 
 
 @dataclass(frozen=True)
@@ -129,8 +158,13 @@ class Grading:
     recognised: BoolArray  # recognition completed by the end of the year concerned
     basis_year: IntArray  # the year whose revenue grades the enterprise (-1: none, not recognised)
     revenue: IntArray  # that year's operating revenue in fen (-1: not given)
-    grade: Column  # "A", "B", "C" or "" (no grade)
     level: IntArray  # the grade's position in GRADES, len(GRADES) for no grade
+
+    @property
+    def grade(self) -> Column:
+        """The grade as text, "A", "B", "C" or "" (none): made when asked, no rule reads it."""
+        grades: Column = np.asarray([*GRADES, ""], dtype=object)[self.level]
+        return grades
 
 
 def grading(ctx: Context) -> Grading:
@@ -142,18 +176,20 @@ def grading(ctx: Context) -> Grading:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     e = ctx.table("enterprises")
-    recognised_on = e["recognised_on"].astype("datetime64[D]")
+    recognised_on = e["recognised_on"].astype("datetime64[D]", copy=False)
     recognised = ~np.isnat(recognised_on) & (recognised_on <= np.datetime64(ctx.year_end))
+    # Only a recognised enterprise has a basis year and a revenue: a city's few are computed, the
+    # others keep -1.
+    graded = np.flatnonzero(recognised)
+    basis_year = np.full(len(e), -1, dtype=np.int64)
     if basis == "at_recognition":
-        recognition_year = recognised_on.astype("datetime64[Y]").astype(np.int64) + 1970
-        basis_year = np.where(recognised, recognition_year - 1, -1)
+        basis_year[graded] = recognised_on[graded].astype("datetime64[Y]").astype(np.int64) + 1970 - 1
     else:
-        basis_year = np.where(recognised, ctx.year - 1, -1)
-    revenue = figure(ctx, "operating_revenue", e["id"], basis_year)
-    revenue = np.where(recognised, revenue, -1)
+        basis_year[graded] = ctx.year - 1
+    revenue = np.full(len(e), -1, dtype=np.int64)
+    revenue[graded] = figure_at(ctx, "operating_revenue", rows(ctx, e["id"])[graded], basis_year[graded])
     level = np.select([revenue >= m for m in mins], list(range(len(GRADES))), len(GRADES)).astype(np.int64)
-    grade = np.asarray([*GRADES, ""], dtype=object)[level]
-    result = Grading(recognised, basis_year.astype(np.int64), revenue, grade, level)
+    result = Grading(recognised, basis_year, revenue, level)
     ctx.extras[key] = result
     return result
 

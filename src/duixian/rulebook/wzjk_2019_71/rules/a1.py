@@ -37,17 +37,20 @@ P = "wzjk-2019-71."
 def scope_lines(ctx: Context) -> Lines:
     e = ctx.table("enterprises")
     ids = e["id"]
+    checks = _enterprises.scope_checks(ctx)
     return make_lines(
         P + "a1",
         beneficiary=ids,
         subject=keys("enterprise", ids),
         project=keys("enterprise", ids),
         raw_amount=np.zeros(len(e), dtype=np.int64),
-        conditions=dict(_enterprises.scope_checks(ctx)),
+        conditions=dict(checks),
         steps={
             "registered_area": Step("注册地", e["registered_area"], "text"),
             "fiscal_area": Step("财政收入缴纳地", e["fiscal_area"], "text"),
-            "business": Step("主营业务", _enterprises.business_names(e["business"]), "text"),
+            "business": Step(
+                "主营业务", _enterprises.business_names(e["business"], checks[_enterprises.BUSINESS]), "text"
+            ),
         },
     )
 

@@ -27,21 +27,32 @@ def _year_text(year: int) -> str:
 
 
 def _years(years: IntArray) -> Column:
-    """Each basis year in words, each distinct year written once (a city's lines share a few years)."""
-    if not len(years):
-        return np.empty(0, dtype=object)
-    low, high = int(years.min()), int(years.max())
+    """Each basis year in words, each distinct year written once (a city's lines share a few years).
+    Most enterprises of a city have none: their words are set for all at once."""
+    words = np.empty(len(years), dtype=object)
+    words.fill(_year_text(-1))
+    dated = np.flatnonzero(years >= 0)
+    if not len(dated):
+        return words
+    known = years[dated]
+    low, high = int(known.min()), int(known.max())
     if high - low > _SPAN:
-        return np.asarray([_year_text(int(y)) for y in years], dtype=object)
+        words[dated] = [_year_text(y) for y in known.tolist()]
+        return words
     texts = np.empty(high - low + 1, dtype=object)
     texts[:] = [_year_text(y) for y in range(low, high + 1)]
-    words: Column = texts[years - low]
+    words[dated] = texts[known - low]
     return words
 
 
 def _grade_names(levels: IntArray) -> Column:
-    names: Column = np.asarray([GRADE_NAMES[g] for g in (*_enterprises.GRADES, "")], dtype=object)[levels]
-    return names
+    """Each grade level in words; the ungraded, most of a city, are set at once."""
+    names = np.asarray([GRADE_NAMES[g] for g in (*_enterprises.GRADES, "")], dtype=object)
+    words = np.empty(len(levels), dtype=object)
+    words.fill(names[-1])
+    graded = np.flatnonzero(levels < len(_enterprises.GRADES))
+    words[graded] = names[levels[graded]]
+    return words
 
 
 @DOC.rule(

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from duixian.engine.money import apply_rate
 from duixian.engine.rules import Context, Lines, Step, keys, make_lines
+from duixian.engine.tables import constant
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _caps, _enterprises
 
@@ -81,7 +82,7 @@ def broadband_subsidy(ctx: Context) -> Lines:
             "window_end": Step(f"补贴期末日（{window}）", last_day, "date"),
             "incurred_on": Step("费用发生日", incurred, "date"),
             "cost": Step("自用宽带资费实际发生费用", bills["cost"], "fen"),
-            "rate": Step("补贴比例", np.full(len(bills), _enterprises.percent(rate), dtype=object), "text"),
+            "rate": Step("补贴比例", constant(len(bills), _enterprises.percent(rate)), "text"),
             "computed": Step("实际发生费用 × 补贴比例（四舍五入到分）", computed, "fen"),
             **cap_steps,
         },

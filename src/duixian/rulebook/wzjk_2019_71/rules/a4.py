@@ -12,7 +12,7 @@ import numpy as np
 
 from duixian.engine.money import apply_rate, cap
 from duixian.engine.rules import Context, Lines, Step, keys, make_lines
-from duixian.engine.tables import cumulative_cap
+from duixian.engine.tables import constant, cumulative_cap
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _enterprises
 
@@ -63,7 +63,7 @@ def fund_co_investment(ctx: Context) -> Lines:
     lines.steps = {
         "received_on": Step("融资到位日", received_on, "date"),
         "received": Step("实际到位融资金额", fin["received"], "fen"),
-        "rate": Step("跟投比例", np.full(len(fin), _enterprises.percent(rate), dtype=object), "text"),
+        "rate": Step("跟投比例", constant(len(fin), _enterprises.percent(rate)), "text"),
         "computed": Step("实际到位融资金额 × 跟投比例（四舍五入到分）", computed, "fen"),
         "cap": Step("跟投上限", limits, "fen"),
         "allowed": Step("跟投额度（上限适用后）", allowed, "fen"),

@@ -120,16 +120,16 @@ def original_ip_award(ctx: Context) -> Lines:
         conditions=conditions,
         steps={
             "kind": Step(
-                "IP类别", np.asarray([KIND_NAMES[str(k)] for k in ip["kind"]], dtype=object), "text"
+                "IP类别", np.asarray([KIND_NAMES[str(k)] for k in ip["kind"].tolist()], dtype=object), "text"
             ),
             "review_rank": Step(
                 "专家评审排名",
-                np.asarray([str(r) if r > 0 else "未排名" for r in ip["review_rank"]], object),
+                np.asarray([str(r) if r > 0 else "未排名" for r in ip["review_rank"].tolist()], object),
                 "text",
             ),
             "place": Step(
                 f"名额排序（按{ORDER_NAMES[by]}）",
-                np.asarray([str(p) if p else "不参与排序" for p in places], dtype=object),
+                np.asarray([str(p) if p else "不参与排序" for p in places.tolist()], dtype=object),
                 "text",
             ),
             "released_on": Step("作品发布日", released, "date"),

@@ -14,6 +14,7 @@ import numpy as np
 
 from duixian.engine.money import apply_rate
 from duixian.engine.rules import Context, Lines, Step, make_lines, prefixed
+from duixian.engine.tables import constant
 from duixian.rulebook.wzjk_2019_71.document import DOC
 from duixian.rulebook.wzjk_2019_71.rules import _caps, _enterprises, _other_awards
 
@@ -81,11 +82,13 @@ def game_development_subsidy(ctx: Context) -> Lines:
         steps={
             "grade": Step("企业等级", _enterprises.grade_words(levels), "text"),
             "kind": Step(
-                "开发软件类别", np.asarray([KIND_NAMES[str(k)] for k in dev["kind"]], dtype=object), "text"
+                "开发软件类别",
+                np.asarray([KIND_NAMES[str(k)] for k in dev["kind"].tolist()], dtype=object),
+                "text",
             ),
             "completed_on": Step("项目开发完成日", completed, "date"),
             "investment": Step("单个项目投资", dev["investment"], "fen"),
-            "rate": Step("补贴比例", np.full(n, _enterprises.percent(rate), dtype=object), "text"),
+            "rate": Step("补贴比例", constant(n, _enterprises.percent(rate)), "text"),
             "computed": Step("项目投资 × 补贴比例（四舍五入到分）", computed, "fen"),
             "other_award": Step("附则1 其他政策已就本项目给予", other, "fen"),
             "difference": Step("附则1 就高不重复后本意见补足的差额", own - deducted, "fen"),

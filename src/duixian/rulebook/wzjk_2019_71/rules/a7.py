@@ -101,7 +101,9 @@ def competition_subsidy(ctx: Context) -> Lines:
     how = ctx.reading(P + "a7.instalments_when_capped")
     cap_names = sorted(set(TIER_CAPS.values()))
     cap_values = {name: ctx.amount(P + f"a7.cap.{name}", at_date) for name in cap_names}
-    limit = np.asarray([cap_values[TIER_CAPS[str(t)]] for t in comp["tier"]], dtype=np.int64).reshape(n)
+    limit = np.asarray(
+        [cap_values[TIER_CAPS[str(t)]] for t in comp["tier"].tolist()], dtype=np.int64
+    ).reshape(n)
     cost = comp["total_cost"]
     full_total, total, full, paid = instalments(cost, rate, shares, limit, how)
 

@@ -130,7 +130,7 @@ def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
     previous = ctx.year - 1
     # Each Lines' own beneficiary column (a table's reference column: its rows are known) before concat.
     rows = np.concatenate([_enterprises.rows(ctx, ln.beneficiary) for ln in counted])
-    limit = _enterprises.figure_at(ctx, "local_contribution", rows, np.full(len(enterprise), previous))
+    limit = _enterprises.figure_in(ctx, "local_contribution", rows, previous)
     _refuse_missing(ctx, enterprise, payable, limit, previous)
     groups = _caps.groups_of(rows, enterprise)
     total = _caps.group_total(groups, payable)
@@ -149,21 +149,22 @@ def _total_limit(ctx: Context, counted: list[Lines], how: str) -> None:
         ln.adjustments[TOTAL] = part
         ln.caps[TOTAL] = part > 0
         over = np.flatnonzero(tot > lim)
-        columns = (_yuan(tot[over]), _yuan(lim[over]), part[over].tolist())
-        for r, total_yuan, limit_yuan, part_fen in zip(over.tolist(), *columns, strict=True):
-            ln.note(
-                r,
-                f"附则3：本企业本年度补助合计 {total_yuan} 元（不含竞赛补助），超过{previous}年度地方综合贡献 "
-                f"{limit_yuan} 元，{way}；本笔核减 {format_fen(part_fen)} 元",
-            )
+        ln.note_each(over.tolist(), _limit_notes(tot[over], lim[over], part[over], previous, way))
 
 
-def _yuan(fen: IntArray) -> list[str]:
-    """``format_fen`` of each value; an enterprise's total and limit, repeated on each of its lines,
-    are formatted once."""
-    values = fen.tolist()
-    words = {v: format_fen(v) for v in set(values)}
-    return [words[v] for v in values]
+def _limit_notes(totals: IntArray, limits: IntArray, cuts: IntArray, previous: int, way: str) -> list[str]:
+    """附则3's note for each line of an enterprise over its limit: the enterprise's total and limit, the
+    same on each of its lines, are worded once."""
+
+    def head(total: int, limit: int) -> str:
+        return (
+            f"附则3：本企业本年度补助合计 {format_fen(total)} 元（不含竞赛补助），超过{previous}年度地方综合贡献 "
+            f"{format_fen(limit)} 元，{way}；本笔核减 "
+        )
+
+    pairs = list(zip(totals.tolist(), limits.tolist(), strict=True))
+    heads = {pair: head(*pair) for pair in set(pairs)}
+    return [f"{heads[pair]}{format_fen(cut)} 元" for pair, cut in zip(pairs, cuts.tolist(), strict=True)]
 
 
 def _refuse_missing(ctx: Context, enterprise: Column, payable: IntArray, limit: IntArray, year: int) -> None:
