@@ -214,7 +214,7 @@ def _line_sums(result: Result, column: str) -> pa.Table:
         pieces.append(
             pa.table(
                 {
-                    "rule": pa.array(np.full(len(rows), spec.id, dtype=object), type=pa.string()),
+                    "rule": pa.repeat(pa.scalar(spec.id, pa.string()), len(rows)),  # (not a string per row)
                     "beneficiary": pa.array(lines.beneficiary[rows].astype(str), type=pa.string()),
                     column: pa.array(final[rows].astype(np.int64), type=pa.int64()),
                 }
