@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.feather as feather  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
 
 from duixian.cli import app
-from duixian.distributed.chunks import run_chunked
+from duixian.distributed import chunks
+from duixian.distributed.chunks import _Cut, _filter_file, _split, _table_files, _text_hash, run_chunked
+from duixian.distributed.partition import _check_keys
+from duixian.distributed.plan import plan_for
 from duixian.errors import InputError, InputErrors
 from duixian.population import open_population
 from duixian.population.batch import canonical_order, run_batch
+from duixian.population.schema import population_schema
 from rich_population import ENTITIES_71, rich_tables, rich_tables_71, write, write_71
 
 
@@ -148,3 +154,138 @@ def test_71_errors_name_the_ip_in_the_whole_population(tmp_path: Path) -> None:
     unranked = {f"ip_works[{r}].review_rank" for r in range(len(ips) - 12, len(ips))}
     assert local.value.errors and {e.field for e in local.value.errors} <= unranked
     assert not out.exists()
+
+
+# --- the driver's cut: each row in its chunk, each table read once ----------------------------------
+
+
+def _fnv(text: str) -> int:
+    """The chunk hash, byte by byte: FNV-1a over the length and the last 16 bytes (0 past the start)."""
+    data = text.encode()
+    digest = 14695981039346656037 ^ len(data)
+    for back in range(1, 17):
+        digest = ((digest ^ (data[-back] if back <= len(data) else 0)) * 1099511628211) % 2**64
+    return digest ^ (digest >> 29)
+
+
+def test_the_chunk_hash_is_fnv_over_the_last_16_bytes() -> None:
+    texts = ["", "E1", "91330302MA2AB3CD4X", "温州市鹿城区某某有限公司", "x" * 40, "0123456789abcdef", "é"]
+    rng = np.random.default_rng(3)
+    texts += ["".join(map(chr, rng.integers(32, 0x4E50, int(rng.integers(0, 24))))) for _ in range(300)]
+    keys = pa.array(texts, pa.string())
+    assert _text_hash(keys).tolist() == [_fnv(t) for t in texts]
+    sliced = keys.slice(7, 50)  # its offsets start inside the buffers
+    assert _text_hash(sliced).tolist() == [_fnv(t) for t in texts[7:57]]
+    assert _text_hash(pa.array(["", ""], pa.string())).tolist() == [_fnv("")] * 2  # no data at all
+
+
+def _in_row_groups(path: Path, rows: int) -> Path:
+    """The population's Parquet files rewritten in row groups of ``rows``: the cut reads them at once."""
+    for file in path.glob("*.parquet"):
+        pq.write_table(pq.read_table(file), file, row_group_size=rows)
+    return path
+
+
+def _split_files(path: Path, chunk: int, scratch: Path) -> tuple[_Cut, dict[str, pa.Table]]:
+    document = open_population(path).document
+    assert document.case_model is not None
+    plan, specs = plan_for(document), population_schema(document.case_model).tables
+    files = _table_files(path, document)
+    cut = _Cut.of(plan, specs, files, document.references, chunk)
+    scratch.mkdir()
+    _split(cut, plan, specs, files, document.references, scratch)
+    return cut, {f.name: feather.read_table(f) for f in sorted(scratch.iterdir())}
+
+
+@pytest.mark.parametrize("document", ["wzb-2019-76", "wzjk-2019-71"])
+def test_every_row_goes_to_the_chunk_its_key_names(
+    tmp_path: Path, tables: dict[str, pa.Table], document: str
+) -> None:
+    """Shared parties (every non-enterprise, every party named in another role) and their rows in
+    ``shared``, a row keyed by a shared party in the stray chunk, the ranked table's enterprises pooled
+    in the last chunk, every other row in its key's hash chunk; rows in file order, columns as read."""
+    if document == "wzb-2019-76":
+        loans = tables["loans"].to_pylist()
+        loans[5]["borrower"] = loans[6]["lender"]  # a bank borrows: a row keyed by a shared party
+        given = tables | {"loans": pa.Table.from_pylist(loans, schema=tables["loans"].schema)}
+        path = _in_row_groups(write(tmp_path / "pop", given), 64)
+    else:
+        path = _in_row_groups(write_71(tmp_path / "pop", rich_tables_71()), 500)
+    cut, written = _split_files(path, 40, tmp_path / "scratch")
+    pop = open_population(path).document
+    plan = plan_for(pop)
+    party = plan.party_table
+    read = {
+        name: pq.read_table(path / f"{name}.parquet")
+        for name in plan.enterprise_keys
+        if (path / f"{name}.parquet").exists()
+    }
+    ids = read[party]["id"].to_pylist()
+    kinds = (
+        read[party]["kind"].to_pylist() if "kind" in read[party].column_names else ["enterprise"] * len(ids)
+    )
+    shared = {i for i, k in zip(ids, kinds, strict=True) if k != "enterprise"}
+    for ref, target in pop.references.items():
+        table, column = ref.rsplit(".", 1)
+        if target == party and table in read and column != plan.enterprise_keys[table]:
+            shared |= set(read[table][column].to_pylist()) - {None, ""}
+    pooled = {e for t in plan.ranked_tables for e in read[t][plan.enterprise_keys[t]].to_pylist()} - shared
+    assert set(cut.shared.to_pylist()) == shared and set(cut.pooled.to_pylist()) == pooled
+    assert len(pooled) > 10 if document == "wzjk-2019-71" else len(shared) > 3 and not pooled
+    for name, table in read.items():
+        by_party = name == party or name.startswith(f"{party}.")  # the parties and their own lists
+        key = "parent" if name.startswith(f"{party}.") else plan.enterprise_keys[name]
+        expected: dict[int, list[int]] = {}
+        for row, value in enumerate(table[key].to_pylist()):
+            if value in shared:
+                number = -1 if by_party else cut.stray
+            else:
+                number = cut.hashed if value in pooled else _fnv(value or "") % cut.hashed
+            expected.setdefault(number, []).append(row)
+        got = {
+            -1 if file.startswith("shared") else int(file.split(".")[0].removeprefix("chunk-")): part
+            for file, part in written.items()
+            if file.split(".", 1)[1] == f"{name}.arrow" and not file.startswith("institution")
+        }
+        assert {n: part["_row"].to_pylist() for n, part in got.items()} == expected, name
+        for number, part in got.items():
+            assert part.drop_columns(["_row"]).to_pylist() == table.take(expected[number]).to_pylist()
+    if document == "wzb-2019-76":
+        assert written[f"shared.{party}.arrow"].num_rows == len(shared & set(ids)) > 3
+        assert 5 in written[f"chunk-{cut.stray}.loans.arrow"]["_row"].to_pylist()
+
+
+def test_the_institution_rows_taken_on_the_way_equal_a_read_of_their_own(
+    tables: dict[str, pa.Table], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The institution task's claimed loans, parties, qualifications and prior awards, taken as the
+    shuffle reads those tables, equal each table read again and filtered (as before)."""
+    claims = tables["loss_claims"].to_pylist()
+    for claim, loan in zip(claims, tables["loans"]["id"].to_pylist()[10::50], strict=False):
+        claim["loan"] = loan  # claimed loans: rows of an enterprise-side table the institution task needs
+    given = tables | {"loss_claims": pa.Table.from_pylist(claims, schema=tables["loss_claims"].schema)}
+    path = _in_row_groups(write(tmp_path / "pop", given), 50)
+    _, on_the_way = _split_files(path, 70, tmp_path / "a")
+    shuffle = chunks._shuffle_table
+
+    def shuffle_then_read(
+        cut: _Cut, plan: Any, specs: Any, files: Any, scratch: Path, name: str, capture: Any = None
+    ) -> pa.Table | None:
+        shuffle(cut, plan, specs, files, scratch, name)
+        return None if capture is None else _filter_file(files[name], *capture)
+
+    monkeypatch.setattr(chunks, "_shuffle_table", shuffle_then_read)
+    _, read_again = _split_files(path, 70, tmp_path / "b")
+    assert on_the_way.keys() == read_again.keys()
+    for name in ("loans", "parties", "parties.qualifications", "prior_awards"):
+        assert on_the_way[f"institution.{name}.arrow"].num_rows > 0, name
+    for name, table in on_the_way.items():
+        assert table.equals(read_again[name]), name
+
+
+def test_a_line_paid_outside_its_chunk_is_refused() -> None:
+    """The safety net behind the plan: an enterprise-side line pays one of its chunk's enterprises."""
+    candidates = pa.table({"beneficiary": ["E1", "E2", "E8", "E1", "E9"]})
+    _check_keys(candidates, pa.chunked_array([["E1", "E8"], ["E2", "E3", "E9"]]))
+    with pytest.raises(RuntimeError, match="paid to 'E8'"):  # the first stray line's beneficiary
+        _check_keys(candidates, pa.chunked_array([["E1", "E2", "E3"]]))

@@ -9,14 +9,18 @@ chunk is evaluated by ``partition.evaluate_tables`` — the loader's conversion,
 ``evaluate`` — in a worker process, and its candidates are appended to the output as they come.
 
 Memory is bounded by the chunk, not by the population: one pass reads the key columns only (ids
-and the columns that place a row), a second pass streams each Parquet table in row batches and
-writes every row to its chunk's file in a scratch directory; a worker holds one chunk at a time.
-CSV and Arrow files are read whole in that pass (convert them to Parquet for a city).
+and the columns that place a row; Parquet's dictionaries for the few lenders and kinds), a second
+pass streams each Parquet table, two row groups at once, and writes every row to its chunk's file in
+a scratch directory, taking the institution task's rows of that table on the way; each table is
+decoded once. A worker holds one chunk at a time. CSV and Arrow files are read whole in that pass
+(convert them to Parquet for a city).
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
+import functools
 import json
 import multiprocessing
 import shutil
@@ -25,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -36,7 +41,6 @@ from duixian import rulebook
 from duixian.distributed.partition import (
     ERROR_FIELD,
     ERROR_REASON,
-    KEY,
     OUTPUT_SCHEMA,
     SIDE,
     Job,
@@ -53,6 +57,9 @@ ROW = "_row"  # a row's position in its table over the whole population (for err
 # Parquet's encoding and compression cost more time (a third of the shuffle) than the disk they save.
 SCRATCH = ".arrow"
 BATCH_ROWS = 262_144
+THREADS = 2  # row groups the driver cuts at once
+Part = Callable[[], Iterator[pa.RecordBatch]]  # a part of a table file (``_parts``), read when called
+_Done = TypeVar("_Done")
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
 
 
@@ -99,9 +106,7 @@ def run_chunked(
     try:
         cut = _Cut.of(plan, specs, files, document.references, chunk_entities)
         t1 = time.perf_counter()
-        _shuffle(cut, plan, specs, files, scratch)
-        if plan.institution_rules:
-            _institution_side(cut, plan, specs, files, document.references, scratch)
+        _split(cut, plan, specs, files, document.references, scratch)
         t2 = time.perf_counter()
         job = Job(
             meta=meta.model_dump(mode="json"),
@@ -183,65 +188,58 @@ class _Cut:
         if party not in files:
             raise InputError(f"{party}.parquet", "missing: a chunked run needs the parties table")
         ids = pc.cast(_read(files[party], ["id"])["id"], pa.string()).combine_chunks()
-        kind = _party_kinds(files[party], specs[party])
-        named = [ids.filter(pc.not_equal(kind, "enterprise"))]
+        named = [ids.filter(_not_enterprises(files[party], specs[party]))]
         for ref, target in references.items():
             table, column = ref.rsplit(".", 1)
             other_role = table in plan.enterprise_keys and column != plan.enterprise_keys[table]
             if target == party and other_role and table in files and column in _columns(files[table]):
-                named.append(pc.cast(_read(files[table], [column])[column], pa.string()))
+                named.append(_distinct(files[table], column))
         shared = _union(named)
         ranked = [
-            _ids(_read(files[t], [key]), key)
+            _distinct(files[t], key)
             for t in sorted(plan.ranked_tables)
             if t in files and (key := plan.enterprise_keys[t]) in _columns(files[t])
         ]
         pooled = _union(ranked)
         pooled = pooled.filter(pc.invert(pc.is_in(pooled, value_set=shared)))
-        set_aside = pc.or_(pc.is_in(ids, value_set=shared), pc.is_in(ids, value_set=pooled))
+        set_aside = pc.is_in(ids, value_set=_union([shared, pooled]))
         return cls(len(ids) - int(pc.sum(set_aside).as_py() or 0), shared, pooled, chunk_entities)
 
 
-def _party_kinds(file: Path, spec: TableSpec) -> pa.Array:
-    """Each party's kind (``enterprise``, ``bank`` …); a table without the column (71号's ``enterprises``
-    has no such field) is of enterprises, or of its field's default."""
-    if "kind" in _columns(file):
-        kind = pc.cast(_read(file, ["kind"])["kind"], pa.string()).combine_chunks()
-    else:
+def _not_enterprises(file: Path, spec: TableSpec) -> pa.Array:
+    """Which parties are not enterprises (a bank, a guarantor …; a missing kind is an enterprise's); a
+    table without the column (71号's ``enterprises`` has no such field) is of its field's default."""
+    if "kind" not in _columns(file):
         default = spec.fields["kind"].default if "kind" in spec.fields else None
         kind = pa.repeat(pa.scalar(default, pa.string()), _row_count(file))
-    return pc.fill_null(kind, "enterprise")
+    elif _is_parquet_text(file, "kind"):
+        # The few kinds compared once each, not ten million texts built and compared.
+        kinds = pq.read_table(file, columns=["kind"], read_dictionary=["kind"])["kind"].chunks
+        masks = [pc.take(pc.not_equal(c.dictionary, "enterprise"), c.indices) for c in kinds]
+        return pc.fill_null(pa.chunked_array(masks, pa.bool_()).combine_chunks(), False)
+    else:
+        kind = pc.cast(_read(file, ["kind"])["kind"], pa.string()).combine_chunks()
+    return pc.not_equal(pc.fill_null(kind, "enterprise"), "enterprise")
 
 
-def _shuffle(
-    cut: _Cut, plan: Plan, specs: Mapping[str, TableSpec], files: Mapping[str, Path], scratch: Path
-) -> None:
-    """Every enterprise-side row to its chunk's file (shared parties and their rows: ``shared``)."""
-    party = plan.party_table
-    for name, key in plan.enterprise_keys.items():
-        spec = specs[name]
-        if name not in files:
-            continue
-        key = "parent" if spec.parent == party else key
-        writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
-        try:
-            for batch in _batches(files[name]):
-                keys = pc.cast(batch.column(key), pa.string()).fill_null("")
-                chunk = cut.chunk_of(keys)
-                if name != party and spec.parent != party:
-                    chunk[chunk < 0] = cut.stray  # a row keyed by a shared party: evaluated once
-                for number in np.unique(chunk):
-                    part = batch.filter(pa.array(chunk == number))
-                    if number not in writers:
-                        target = scratch / f"{'shared' if number < 0 else f'chunk-{number}'}.{name}{SCRATCH}"
-                        writers[int(number)] = pa.ipc.new_file(target, part.schema)
-                    writers[int(number)].write_batch(part)
-        finally:
-            for writer in writers.values():
-                writer.close()
+def _distinct(file: Path, column: str) -> pa.Array:
+    """A column's values, each once (nulls and empty texts included: ``_union`` drops them). From
+    Parquet, its dictionary: a loan's lender is one of a few banks, read without the text of every loan."""
+    if _is_parquet_text(file, column):
+        values = pq.read_table(file, columns=[column], read_dictionary=[column])[column].chunks
+        used = [c.dictionary.take(pc.unique(c.indices)) for c in values]
+        return pc.unique(pa.chunked_array(used, pa.string()).combine_chunks())
+    return pc.unique(pc.cast(_read(file, [column])[column], pa.string()).combine_chunks())
 
 
-def _institution_side(
+def _is_parquet_text(file: Path, column: str) -> bool:
+    return file.suffix == ".parquet" and pa.types.is_string(pq.read_schema(file).field(column).type)
+
+
+Capture = tuple[str, pa.Array]  # (column, its values): a table's rows the institution task takes
+
+
+def _split(
     cut: _Cut,
     plan: Plan,
     specs: Mapping[str, TableSpec],
@@ -249,9 +247,25 @@ def _institution_side(
     references: Mapping[str, str],
     scratch: Path,
 ) -> None:
-    """The institution task's tables: its own whole, the rows they name, the parties they name (less
-    those shared anyway) and the prior awards of the parties it has."""
+    """Every enterprise-side row to its chunk's file (shared parties and their rows: ``shared``), and
+    the institution task's tables: its own whole, the rows they name, the parties they name (less those
+    shared anyway) and the prior awards of the parties it has. Each table is read once: the institution
+    task's rows of a table the shuffle reads (claimed loans, its parties …) are taken as it passes."""
     party = plan.party_table
+    unread = [name for name in plan.enterprise_keys if name in files]
+    if not plan.institution_rules:
+        for name in unread:
+            _shuffle_table(cut, plan, specs, files, scratch, name)
+        return
+
+    def rows_of(table: str, column: str, wanted: pa.Array) -> pa.Table:
+        if table not in unread:  # read by the shuffle already, or not one it reads
+            return _filter_file(files[table], column, wanted)
+        unread.remove(table)
+        captured = _shuffle_table(cut, plan, specs, files, scratch, table, (column, wanted))
+        assert captured is not None
+        return captured
+
     selected = {t: _read(files[t], None) for t in plan.institution_tables if t in files}
     done: set[str] = set()
     while True:  # the rows the selected tables name (claimed loans …), until nothing new is named
@@ -265,11 +279,11 @@ def _institution_side(
         }
         if not todo:
             break
-        for target in todo:
+        for target in sorted(todo):
             refs = [r for r, t in references.items() if t == target and r.rsplit(".", 1)[0] in selected]
             done.update(refs)
             wanted = [_ids(selected[r.rsplit(".", 1)[0]], r.rsplit(".", 1)[1]) for r in refs]
-            selected[target] = _filter_file(files[target], "id", _union(wanted))
+            selected[target] = rows_of(target, "id", _union(wanted))
     named = [
         _ids(selected[table], column)
         for table, column in (ref.rsplit(".", 1) for ref, target in references.items() if target == party)
@@ -277,37 +291,136 @@ def _institution_side(
     ]
     own = _union(named)
     own = own.filter(pc.invert(pc.is_in(own, value_set=cut.shared)))
-    selected[party] = _filter_file(files[party], "id", own)
+    wanted_rows: dict[str, Capture] = {party: ("id", own)}
     for child, spec in specs.items():
         if spec.parent == party and child in files:
-            selected[child] = _filter_file(files[child], "parent", own)
+            wanted_rows[child] = ("parent", own)
     present = _union([own, cut.shared])
     for table, column in plan.follow_party.items():
         if table in files:
-            selected[table] = _filter_file(files[table], column, present)
+            wanted_rows[table] = (column, present)
+    for name in list(unread):
+        unread.remove(name)
+        captured = _shuffle_table(cut, plan, specs, files, scratch, name, wanted_rows.pop(name, None))
+        if captured is not None:
+            selected[name] = captured
+    for table, (column, wanted) in wanted_rows.items():  # tables the shuffle had read already, or not at all
+        selected[table] = _filter_file(files[table], column, wanted)
     for name, table in selected.items():
         feather.write_feather(table, scratch / f"institution.{name}{SCRATCH}", compression="uncompressed")
 
 
+def _shuffle_key(plan: Plan, specs: Mapping[str, TableSpec], name: str) -> str:
+    return "parent" if specs[name].parent == plan.party_table else plan.enterprise_keys[name]
+
+
+def _shuffle_table(
+    cut: _Cut,
+    plan: Plan,
+    specs: Mapping[str, TableSpec],
+    files: Mapping[str, Path],
+    scratch: Path,
+    name: str,
+    capture: Capture | None = None,
+) -> pa.Table | None:
+    """One table's rows to their chunks' files; with ``capture``, its rows whose column is one of the
+    values, returned (as ``_filter_file`` gives them)."""
+    party = plan.party_table
+    key = _shuffle_key(plan, specs, name)
+    stray = name != party and specs[name].parent != party  # a row keyed by a shared party: evaluated once
+
+    def cut_part(part: Part) -> tuple[list[tuple[int, pa.RecordBatch]], list[pa.RecordBatch]]:
+        pieces: list[tuple[int, pa.RecordBatch]] = []
+        taken: list[pa.RecordBatch] = []
+        for batch in part():
+            if capture is not None:
+                column, wanted = capture
+                taken.append(
+                    batch.filter(pc.is_in(pc.cast(batch.column(column), pa.string()), value_set=wanted))
+                )
+            chunk = cut.chunk_of(pc.cast(batch.column(key), pa.string()).fill_null(""))
+            if stray:
+                chunk[chunk < 0] = cut.stray
+            pieces += _by_chunk(batch, chunk)
+        return pieces, taken
+
+    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
+    taken: list[pa.RecordBatch] = []
+    try:
+        for pieces, taken_here in _in_order(cut_part, _parts(files[name])):
+            taken += taken_here
+            for number, piece in pieces:
+                if number not in writers:
+                    target = scratch / f"{'shared' if number < 0 else f'chunk-{number}'}.{name}{SCRATCH}"
+                    writers[number] = pa.ipc.new_file(target, piece.schema)
+                writers[number].write_batch(piece)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    if capture is None:
+        return None
+    return pa.Table.from_batches(taken) if taken else _read(files[name], None)
+
+
+def _in_order(work: Callable[[Part], _Done], parts: list[Part]) -> Iterator[_Done]:
+    """``work`` on every part, ``THREADS`` parts at once (Parquet's decoding, Arrow's and numpy's loops
+    let go of the GIL), the results in the parts' order; at most ``THREADS`` done and not yet taken,
+    so memory stays a few row groups'."""
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as threads:
+        running: collections.deque[concurrent.futures.Future[_Done]] = collections.deque()
+        for part in parts:
+            if len(running) == THREADS:
+                yield running.popleft().result()
+            running.append(threads.submit(work, part))
+        while running:
+            yield running.popleft().result()
+
+
+def _by_chunk(batch: pa.RecordBatch, chunk: np.ndarray) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """The batch's rows of each chunk (-1: shared), in their order: the rows sorted by chunk once and
+    sliced (a filter per chunk would read the whole batch once per chunk)."""
+    counts = np.bincount(chunk + 1)
+    numbers = np.flatnonzero(counts)
+    if len(numbers) == 1:
+        yield int(numbers[0]) - 1, batch
+        return
+    small = chunk.astype(np.int16) if len(counts) < 2**15 else chunk  # numpy sorts 16 bits by radix
+    grouped = batch.take(pa.array(np.argsort(small, kind="stable")))
+    start = 0
+    for number in numbers:
+        yield int(number) - 1, grouped.slice(start, int(counts[number]))
+        start += int(counts[number])
+
+
+_FNV_PRIME = 1099511628211
+
+
 def _text_hash(keys: pa.Array) -> np.ndarray:
     """FNV-1a-like hash of each string's length and last 16 bytes, vectorised over the Arrow buffers
-    (ids differ most at their end: a USCC's serial and check character)."""
+    (ids differ most at their end: a USCC's serial and check character). Byte ``back`` counts from the
+    end, 1 to 16; a string shorter than ``back`` gives a 0 byte, and the steps past the longest string
+    are all such (a multiplication by the prime each), done as one multiplication."""
     text = pc.cast(keys, pa.string())
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     n = len(text)
     if not n:
         return np.zeros(0, dtype=np.uint64)
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + n + 1]
-    data_buffer = text.buffers()[2]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
     ends = offsets[1:].astype(np.int64)
     lengths = ends - offsets[:-1]
-    digest = np.full(n, 14695981039346656037, dtype=np.uint64) ^ lengths.astype(np.uint64)
-    prime = np.uint64(1099511628211)
-    for back in range(1, 17):
-        present = lengths >= back
-        byte = np.where(present, data[np.where(present, ends - back, 0)], 0).astype(np.uint64)
-        digest = (digest ^ byte) * prime
+    digest = np.full(n, 14695981039346656037, dtype=np.uint64)
+    digest ^= lengths.astype(np.uint64)
+    shortest, longest = min(16, int(lengths.min())), min(16, int(lengths.max()))
+    data_buffer = text.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[: int(ends[-1])] if longest else np.zeros(0, np.uint8)
+    padded = np.append(data, np.uint8(0))  # the 0 byte of a string shorter than ``back``
+    prime = np.uint64(_FNV_PRIME)
+    at = ends.copy()
+    for back in range(1, longest + 1):
+        at -= 1
+        digest ^= padded[at if back <= shortest else np.where(lengths >= back, at, len(data))]
+        digest *= prime
+    digest *= np.uint64(pow(_FNV_PRIME, 16 - longest, 2**64))
     digest ^= digest >> np.uint64(29)  # the low bits take the high bits' mixing (chunks = digest mod k)
     return digest
 
@@ -402,26 +515,30 @@ def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
     document = job.document
     assert document.case_model is not None
     specs = population_schema(document.case_model).tables
+    party = plan_for(document).party_table
     prefixes = [f"chunk-{number}" if side == ENTERPRISE else "institution", "shared"]
     raw: dict[str, pa.Table] = {}
     positions: dict[str, np.ndarray] = {}
+    enterprises = None
     for name, spec in specs.items():
-        parts = [feather.read_table(f) for p in prefixes if (f := scratch / f"{p}.{name}{SCRATCH}").exists()]
+        files = [f for p in prefixes if (f := scratch / f"{p}.{name}{SCRATCH}").exists()]
+        parts = [feather.read_table(f, memory_map=True) for f in files]
         if not parts:
             raw[name] = pa.table(
                 {c: pa.array([], type=pa.string()) for c in job.present[name] or spec.columns}
             )
             positions[name] = np.zeros(0, dtype=np.int64)
             continue
-        table = pa.concat_tables(parts, promote_options="permissive").sort_by(ROW)
-        positions[name] = np.asarray(table[ROW].to_numpy(zero_copy_only=False), dtype=np.int64)
+        if side == ENTERPRISE and name == party and files[0].name.startswith("chunk-"):
+            enterprises = parts[0]["id"]  # every enterprise-side line must pay one of these
+        table = parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
+        rows = np.asarray(table[ROW].to_numpy(), dtype=np.int64)
+        if np.any(rows[1:] < rows[:-1]):  # each file is in population order: only the shared rows interleave
+            order = np.argsort(rows, kind="stable")
+            table, rows = table.take(order), rows[order]
+        positions[name] = rows
         raw[name] = table.drop_columns([ROW])
-    keyed = None
-    own = scratch / f"chunk-{number}.{plan_for(document).party_table}{SCRATCH}"
-    if side == ENTERPRISE and own.exists():  # every enterprise-side line must pay one of these
-        ids = feather.read_table(own, columns=["id"])["id"]
-        keyed = pa.table({SIDE: pa.array([ENTERPRISE] * len(ids), pa.string()), KEY: ids})
-    return evaluate_tables(job, side, raw, positions, keyed)
+    return evaluate_tables(job, side, raw, positions, enterprises)
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -455,11 +572,28 @@ def _columns(file: Path | None) -> list[str]:
 
 def _batches(file: Path) -> Iterator[pa.RecordBatch]:
     """The file in row batches, each with its rows' positions in the whole table (``_row``)."""
-    start = 0
-    if file.suffix == ".parquet":
-        source: Iterator[pa.RecordBatch] = pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS)
-    else:
-        source = iter(_read_any(file).to_batches(max_chunksize=BATCH_ROWS))
+    for part in _parts(file):
+        yield from part()
+
+
+def _parts(file: Path) -> list[Part]:
+    """The file in parts that can be read at once, in its order (a Parquet file's row groups; another
+    file whole), each read in row batches with their rows' positions in the whole table (``_row``)."""
+    if file.suffix != ".parquet":
+        return [lambda: _numbered(iter(_read_any(file).to_batches(max_chunksize=BATCH_ROWS)), 0)]
+    metadata = pq.ParquetFile(file).metadata
+    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+    firsts = np.cumsum([0, *sizes])
+    return [functools.partial(_row_group, file, g, int(firsts[g])) for g in range(len(sizes))]
+
+
+def _row_group(file: Path, group: int, first: int) -> Iterator[pa.RecordBatch]:
+    # One thread per row group (``_in_order``), not Arrow's threads within one as well.
+    batches = pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS, row_groups=[group], use_threads=False)
+    return _numbered(batches, first)
+
+
+def _numbered(source: Iterator[pa.RecordBatch], start: int) -> Iterator[pa.RecordBatch]:
     for batch in source:
         rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
         start += batch.num_rows

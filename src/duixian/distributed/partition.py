@@ -91,7 +91,8 @@ def evaluate_side(job: Job, side: str, rows: pa.Table) -> pa.Table:
     assert document.case_model is not None
     schema = population_schema(document.case_model)
     raw, positions = split_tables(schema.tables, job, rows)
-    return evaluate_tables(job, side, raw, positions, rows if side == ENTERPRISE else None)
+    keys = rows.filter(pc.equal(rows[SIDE], ENTERPRISE))[KEY] if side == ENTERPRISE else None
+    return evaluate_tables(job, side, raw, positions, keys)
 
 
 def evaluate_tables(
@@ -99,11 +100,11 @@ def evaluate_tables(
     side: str,
     raw: Mapping[str, pa.Table],
     positions: Mapping[str, np.ndarray],
-    keyed_rows: pa.Table | None = None,
+    enterprises: pa.Array | pa.ChunkedArray | None = None,
 ) -> pa.Table:
     """One side's tables (one Arrow table per list, population order) → its candidates, or error rows
-    naming rows by their position in the whole population. ``keyed_rows`` (wide layout, with _key and
-    _side): the enterprise side's rows, to check that every line pays an enterprise of the task."""
+    naming rows by their position in the whole population. ``enterprises``: the ids of the enterprises
+    the enterprise side's rows were keyed by, to check that every line pays one of them."""
     document = job.document
     assert document.case_model is not None
     meta = PopulationMeta.model_validate(job.meta)
@@ -126,8 +127,8 @@ def evaluate_tables(
     except InputError as exc:
         return _errors([exc], positions, side)
     candidates = candidate_table(Population(document, meta.year, readings, tables, meta, case), result)
-    if keyed_rows is not None:
-        _check_keys(candidates, keyed_rows)
+    if enterprises is not None:
+        _check_keys(candidates, enterprises)
     extra = {SIDE: pa.array([side] * candidates.num_rows, pa.string())}
     extra |= {name: pa.nulls(candidates.num_rows, pa.string()) for name in (ERROR_FIELD, ERROR_REASON)}
     return pa.table(dict(zip(candidates.column_names, candidates.columns, strict=True)) | extra).cast(
@@ -183,14 +184,15 @@ def _errors(errors: list[InputError], positions: Mapping[str, np.ndarray], side:
     return pa.table(columns).cast(OUTPUT_SCHEMA)
 
 
-def _check_keys(candidates: pa.Table, rows: pa.Table) -> None:
+def _check_keys(candidates: pa.Table, enterprises: pa.Array | pa.ChunkedArray) -> None:
     """An enterprise-side line pays the enterprise its rows were keyed by: else the plan is wrong,
     and the beneficiary's lines may be split between tasks (g3 and yearly caps would not be exact)."""
-    keys = rows.filter(pc.equal(rows[SIDE], ENTERPRISE))[KEY]
-    paid = candidates["beneficiary"]
-    stray = pc.invert(pc.is_in(paid, value_set=pc.unique(keys)))
-    if pc.any(stray).as_py():
-        who = paid.filter(stray)[0].as_py()
+    paid = pc.unique(candidates["beneficiary"])  # each once: a beneficiary has many lines
+    # The paid found among the enterprises: a table of the ~10^5 paid, probed by the task's ~10^6
+    # enterprises, not a table of those built to look up each paid.
+    found = pc.unique(enterprises.filter(pc.is_in(enterprises, value_set=paid)))
+    if len(found) < len(paid):
+        who = paid.filter(pc.invert(pc.is_in(paid, value_set=found)))[0].as_py()
         raise RuntimeError(f"enterprise-side line paid to {who!r}, not an enterprise of its partition")
 
 
