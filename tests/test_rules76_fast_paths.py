@@ -23,14 +23,14 @@ from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels, size_labels_at
 KINDS = ("national_high_tech", "high_growth", "leading", "provincial_tech_sme")
 
 
-def _context(data: dict[str, Any]) -> Context:
-    rulebook.register()
+def _context(data: dict[str, Any], readings: dict[str, str] | None = None) -> Context:
+    """A 2019 76号 case's tables in an evaluation context (the readings chosen, or the defaults)."""
     _, tables = case_tables(DOC, {"year": 2019, **data})
     return Context(
         year=2019,
         tables=tables,
         params=rulebook.parameters(),
-        readings=rulebook.register().choose({}),
+        readings=rulebook.register().choose(readings or {}),
     )
 
 

@@ -11,8 +11,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from duixian import rulebook
-from duixian.engine.evaluate import case_tables
 from duixian.engine.rules import Context, Lines
 from duixian.engine.tables import gather
 from duixian.rulebook.wzb_2019_76.document import DOC
@@ -25,19 +23,9 @@ from duixian.rulebook.wzb_2019_76.rules.g4 import (
     size_classes,
     sizes_at,
 )
+from test_rules76_fast_paths import _context
 
 P = "wzb-2019-76."
-
-
-def _context(data: dict[str, Any], readings: dict[str, str] | None = None) -> Context:
-    rulebook.register()
-    _, tables = case_tables(DOC, {"year": 2019, **data})
-    return Context(
-        year=2019,
-        tables=tables,
-        params=rulebook.parameters(),
-        readings=rulebook.register().choose(readings or {}),
-    )
 
 
 def _case(seed: int, classified: bool) -> dict[str, Any]:
