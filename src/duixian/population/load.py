@@ -266,13 +266,10 @@ def _text(column: pa.ChunkedArray) -> pa.Array:
 
 def _keys(column: pa.ChunkedArray) -> pa.Array:
     """A reference column as ``_text`` gives it, but a dictionary-encoded one (a loan's lender: a few
-    banks) left encoded."""
+    banks; ``_categories`` keeps only text dictionaries) left encoded."""
     if not pa.types.is_dictionary(column.type):
         return _text(column)
-    encoded = column.fill_null("").combine_chunks()
-    if not pa.types.is_string(encoded.type.value_type):
-        return _text(column)
-    return encoded
+    return column.fill_null("").combine_chunks()
 
 
 def _key_positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np.intp]], bool]:
