@@ -41,3 +41,19 @@ def test_overrides_take_effect_from_their_date_and_keep_history() -> None:
     assert ps["wzb-2019-76.c1.cap"].at(dt.date(2020, 6, 1)).value == 20_000_000
     assert ps["wzb-2019-76.c1.cap"].at(dt.date(2021, 6, 1)).value == 30_000_000
     assert rulebook.parameters()["wzb-2019-76.c1.cap"].at(dt.date(2021, 6, 1)).value == 20_000_000
+
+
+def test_the_rulebook_yaml_reads_as_pyyaml_safe_load_reads_it() -> None:
+    """The parameters and registers are parsed by libyaml (``read_yaml``): the same values as
+    PyYAML's pure-Python safe loader gives, file by file (dates, numbers, quotes, nested lists)."""
+    import yaml
+
+    from duixian.engine.yaml_files import read_yaml
+
+    files = sorted((rulebook.HERE / "common" / "parameters").glob("*.yaml"))
+    for doc in rulebook.documents().values():
+        files += [*doc.parameter_files, doc.folder / "interpretations.yaml"]
+    read = [f for f in files if f.exists()]
+    assert len(read) > 20  # every document's parameters and register
+    for path in read:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path

@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from duixian.engine.money import to_fraction, yuan_to_fen
+from duixian.engine.yaml_files import read_yaml
 
 Unit = Literal["yuan", "ratio", "percent", "count", "text", "number"]
 Value = Fraction | int | str
@@ -180,7 +180,7 @@ class ParameterSet:
         """Load (prefix, file) pairs; each parameter is named ``prefix.name``."""
         ps = cls()
         for prefix, path in files:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
             for name, raw in data.items():
                 full = f"{prefix}.{name}" if prefix else name
                 if full in ps.parameters:

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from duixian.engine.yaml_files import read_yaml
 from duixian.errors import InputError
 
 
@@ -32,12 +31,7 @@ class Register:
     @classmethod
     def load(cls, *paths: Path) -> Register:
         """One register from several files (one per document); a missing file holds no entries."""
-        raw = [
-            item
-            for path in paths
-            if path.exists()
-            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        ]
+        raw = [item for path in paths if path.exists() for item in read_yaml(path) or []]
         entries: dict[str, Interpretation] = {}
         for item in raw:
             entry = Interpretation(
