@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from duixian.engine.tables import Column, Table
-from duixian.population import checks
+from duixian.population import checks, load
 from duixian.population.load import (
     _distinct_by_order,
     _has_space,
@@ -92,6 +92,47 @@ def test_probing_and_hashing_find_the_same_rows(ids: list[str], keys: list[list[
         assert [p.tolist() for p in _probed_positions(pa.array(ids, pa.string()), arrays)] == expected
     if _distinct_by_order(pa.array(ids, pa.string())):
         assert len(set(ids)) == len(ids)
+
+
+# Texts of 0–10 bytes: ASCII, a NUL (which numbers alike with and without), a 3-byte character;
+# over 8 bytes the ids are hashed, not searched.
+_ID_TEXT = st.text(alphabet=["a", "b", "\x00", "镇"], max_size=4)
+
+
+@given(
+    st.lists(_ID_TEXT, max_size=40),
+    st.lists(_ID_TEXT, max_size=4, unique=True),
+    st.lists(st.tuples(st.lists(_ID_TEXT, max_size=30), st.booleans()), max_size=3),
+)
+def test_searching_ordered_ids_finds_the_rows_hashing_finds(
+    run: list[str], first: list[str], keys: list[tuple[list[str], bool]]
+) -> None:
+    """Ids in one ascending run after a few others (a city's enterprises after its banks), keys sorted
+    or not: binary search over the ids as numbers finds what hashing finds, row for row."""
+    ids = [i for i in first if i not in run] + sorted(set(run))
+    arrays = [pa.array(sorted(k) if ordered else k, pa.string()) for k, ordered in keys]
+    expected = [[ids.index(k) if k in ids else -1 for k in key.to_pylist()] for key in arrays]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load, "_SEARCHED", 0)  # search every ascending key array, however short
+        found, distinct = _positions(pa.array(ids, pa.string()), arrays)
+    assert [f.tolist() for f in found] == expected and distinct
+
+
+def test_a_city_of_ordered_ids_is_searched_not_hashed() -> None:
+    """Banks first, then enterprises in order, loans listed by borrower: the search path answers (it
+    returns None where it would not), and finds every borrower, the banks among the lenders too."""
+    banks = ["B0002", "B0001"]
+    enterprises = [f"E{i:07d}" for i in range(1, 10_001)]
+    ids = pa.array(banks + enterprises)
+    borrowers = pa.array(sorted([f"E{i:07d}" for i in range(1, 10_001, 3)] * 2 + ["B0001", "E9999999"]))
+    run = load._ordered_run(ids)
+    assert run == (1, 10_002)  # B0001 sorts before the enterprises: the run starts there
+    searched = load._searched_positions(ids, run, [borrowers, pa.array(["B0002"])])
+    assert searched is not None
+    expected = [(banks + enterprises).index(b) if b != "E9999999" else -1 for b in borrowers.to_pylist()]
+    assert searched[0].tolist() == expected and searched[1].tolist() == [0]
+    long_ids = pa.array([f"LONG-ID-{i:09d}" for i in range(10_000)])  # 18 bytes: hashed
+    assert load._searched_positions(long_ids, (0, 10_000), [long_ids]) is None
 
 
 def test_codes_lose_their_whitespace_only_where_they_have_some() -> None:

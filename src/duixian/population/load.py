@@ -287,11 +287,18 @@ def _positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np
     """For each key array, the row in ``ids`` of each key (-1: absent; the first row of a repeated id),
     and whether the ids are distinct.
 
-    Ids known distinct by their order (a generator's or a register's usually are) and fewer keys than
-    ids: only the keys are hashed, and each id is looked up among them (one probe a row, a table that
-    stays in cache), 10× faster than hashing a city's ids. Otherwise every id and key is hashed at once."""
-    if sum(map(len, keys)) * 2 <= len(ids) and _distinct_by_order(ids):
-        return _probed_positions(ids, keys), True
+    Ids known distinct by their order (a generator's or a register's usually are): key arrays in
+    ascending order too (a city's loans listed by borrower) are found by binary search in the ids'
+    long run (``_searched_positions``: 3× faster than hashing at 10^6), the other keys by probing
+    when they are fewer than the ids (only the keys are hashed, and each id is looked up among them:
+    one probe a row, a table that stays in cache). Otherwise every id and key is hashed at once."""
+    run = _ordered_run(ids)
+    if run is not None:
+        searched = _searched_positions(ids, run, keys)
+        if searched is not None:
+            return searched, True
+        if sum(map(len, keys)) * 2 <= len(ids):
+            return _probed_positions(ids, keys), True
     return _hashed_positions(ids, keys)
 
 
@@ -299,18 +306,24 @@ _RUNS = 64  # ids in more ascending runs than this are judged distinct by hashin
 
 
 def _distinct_by_order(ids: pa.Array) -> bool:
-    """True when the ids are known distinct without hashing each: one long strictly ascending run (a
-    city's enterprises, numbered in order) and a few other runs holding few ids (its banks, listed
-    first), distinct among themselves and repeating no id of the long run. False: not known."""
+    """True when the ids are known distinct without hashing each (``_ordered_run``). False: not known."""
+    return _ordered_run(ids) is not None
+
+
+def _ordered_run(ids: pa.Array) -> tuple[int, int] | None:
+    """(start, stop) of the ids' longest strictly ascending run, when the ids are known distinct
+    without hashing each: that run (a city's enterprises, numbered in order) and a few other runs
+    holding few ids (its banks, listed first), distinct among themselves and repeating no id of the
+    long run. None: not known."""
     n = len(ids)
     if n < 2:
-        return True
+        return 0, n
     ascending = np.asarray(pc.less(ids.slice(0, n - 1), ids.slice(1)).to_numpy(zero_copy_only=False))
     ends = np.flatnonzero(~ascending)  # the last row of each run but the last one
     if len(ends) == 0:
-        return True
+        return 0, n
     if len(ends) > _RUNS:
-        return False
+        return None
     starts = np.r_[0, ends + 1]
     stops = np.r_[ends + 1, n]
     longest = int(np.argmax(stops - starts))
@@ -322,9 +335,95 @@ def _distinct_by_order(ids: pa.Array) -> bool:
         ]
     )
     if len(rest) * 4 > n or pc.count_distinct(rest).as_py() != len(rest):
-        return False
-    run = ids.slice(int(starts[longest]), int(stops[longest] - starts[longest]))
-    return not pc.any(pc.is_in(run, value_set=rest)).as_py()
+        return None
+    start, stop = int(starts[longest]), int(stops[longest])
+    run = ids.slice(start, stop - start)
+    return None if pc.any(pc.is_in(run, value_set=rest)).as_py() else (start, stop)
+
+
+_SEARCHED = 4096  # key arrays shorter than this are hashed with the rest (a search pays off on many)
+_WIDEST = 8  # bytes: ids up to this long are searched as numbers (``_byte_numbers``)
+
+
+def _searched_positions(
+    ids: pa.Array, run: tuple[int, int], keys: list[pa.Array]
+) -> list[npt.NDArray[np.intp]] | None:
+    """``_positions`` for distinct ids whose long run (``_ordered_run``) holds most of them: each long
+    key array in ascending order is searched for in the run as numbers (``_byte_numbers``;
+    ``np.searchsorted`` walks sorted keys through sorted ids, in cache); its keys not in the run, and
+    the other key arrays, are then looked up among the rest of the ids or all of them. None: nothing
+    to search, or ids longer than ``_WIDEST`` bytes or tied as numbers (then hash)."""
+    start, stop = run
+    chosen = [len(k) >= _SEARCHED and _ascending(k) for k in keys]
+    if not any(chosen) or stop - start < _SEARCHED:
+        return None
+    run_numbers = _byte_numbers(ids.slice(start, stop - start))
+    if run_numbers is None or not bool(np.all(run_numbers[0][1:] > run_numbers[0][:-1])):
+        return None  # (a text ending in NUL ties with its prefix as a number: not strictly ascending)
+    out: dict[int, npt.NDArray[np.intp]] = {}
+    rest = np.r_[0:start, stop : len(ids)].astype(np.intp)
+    for i, key in enumerate(keys):
+        key_numbers = _byte_numbers(key) if chosen[i] else None
+        if key_numbers is None:
+            continue
+        at = _search(run_numbers, key_numbers)
+        found = np.where(at >= 0, at + start, -1)
+        missed = np.flatnonzero(at < 0)
+        if len(missed) and len(rest):  # not in the run: perhaps among the others (a bank, listed first)
+            among = _probed_positions(ids.take(pa.array(rest)), [key.take(pa.array(missed))])[0]
+            found[missed] = np.where(among >= 0, rest[np.maximum(among, 0)], -1)
+        out[i] = found
+    others = [i for i in range(len(keys)) if i not in out]  # short or unordered: among every id
+    if others:
+        other_keys = [keys[i] for i in others]
+        if sum(map(len, other_keys)) * 2 <= len(ids):
+            found_others = _probed_positions(ids, other_keys)
+        else:
+            found_others = _hashed_positions(ids, other_keys)[0]
+        out.update(zip(others, found_others, strict=True))
+    return [out[i] for i in range(len(keys))]
+
+
+def _ascending(keys: pa.Array) -> bool:
+    """Each key ≤ the next (Arrow's order of text: byte by byte)."""
+    n = len(keys)
+    return n < 2 or bool(pc.all(pc.less_equal(keys.slice(0, n - 1), keys.slice(1))).as_py())
+
+
+def _byte_numbers(text: pa.Array) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]] | None:
+    """Each text of at most 8 bytes as the big-endian number of its UTF-8 bytes, NUL-padded (numbers
+    order as Arrow orders texts: byte by byte), and its length in bytes; None for a column with
+    nulls or a longer text (a credit code: hashed instead)."""
+    if text.null_count or not pa.types.is_string(text.type):
+        return None
+    n = len(text)
+    _, offsets_buffer, data_buffer = text.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[text.offset : text.offset + n + 1]
+    lengths = np.diff(offsets).astype(np.int64)
+    if n and int(lengths.max()) > _WIDEST:
+        return None
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    used = data[offsets[0] : offsets[-1]]
+    if bool(np.all(lengths == _WIDEST)):  # the usual layout: codes of one width, one after the other
+        return used.view(">u8").astype(np.uint64), lengths
+    matrix = np.zeros((n, _WIDEST), dtype=np.uint8)
+    matrix[np.arange(_WIDEST) < lengths[:, None]] = used  # row by row, as the texts follow each other
+    return matrix.view(">u8").reshape(n).astype(np.uint64), lengths
+
+
+def _search(
+    ids: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+    keys: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+) -> npt.NDArray[np.intp]:
+    """The position of each key among the strictly ascending ids (-1: absent). Equal numbers of
+    equal lengths are equal texts (NUL padding hides trailing NULs; the lengths do not)."""
+    id_numbers, id_lengths = ids
+    key_numbers, key_lengths = keys
+    if len(id_numbers) == 0:
+        return np.full(len(key_numbers), -1, dtype=np.intp)
+    at = np.minimum(np.searchsorted(id_numbers, key_numbers), len(id_numbers) - 1)
+    hit = (id_numbers[at] == key_numbers) & (id_lengths[at] == key_lengths)
+    return np.where(hit, at, -1).astype(np.intp)
 
 
 def _probed_positions(ids: pa.Array, keys: list[pa.Array]) -> list[npt.NDArray[np.intp]]:
