@@ -108,7 +108,7 @@ def test_input_errors_name_the_row_in_the_whole_population(
     with pytest.raises(InputErrors) as spark_error:
         run(spark, str(path))
     duplicate = [e for e in spark_error.value.errors if e.field == "loans[200].id"]
-    assert duplicate and "duplicate id" in duplicate[0].reason and "loans[3]" in duplicate[0].reason
+    assert duplicate and "重复的 id" in duplicate[0].reason and "loans[3]" in duplicate[0].reason
     assert "loans[200].id" in [e.field for e in local.value.errors]
 
     parties = tables["parties"].to_pylist()

@@ -136,7 +136,7 @@ def _listing(spark: SparkSession, path: str) -> list[str]:
     directory = jvm.org.apache.hadoop.fs.Path(path)
     fs = directory.getFileSystem(sc._jsc.hadoopConfiguration())
     if not fs.exists(directory) or not fs.getFileStatus(directory).isDirectory():
-        raise InputError(path, "not a population directory (population.yaml and one Parquet file per table)")
+        raise InputError(path, "不是人群目录：人群目录应有 population.yaml 及每个表一个 Parquet 文件")
     return sorted(str(status.getPath().getName()) for status in fs.listStatus(directory))
 
 
@@ -171,12 +171,12 @@ def read_population(spark: SparkSession, path: str) -> SparkPopulation:
     path = path.rstrip("/")
     names = _listing(spark, path)
     if META_FILE not in names:
-        raise InputError(f"{path}/{META_FILE}", "missing: a population directory holds population.yaml")
+        raise InputError(f"{path}/{META_FILE}", "缺少此文件：人群目录应有 population.yaml 及各表的文件")
     meta = _meta(spark, path)
     documents = rulebook.documents()
     if meta.document not in documents:
         raise InputError(
-            f"{META_FILE}.document", f"unknown document {meta.document!r} (known: {', '.join(documents)})"
+            f"{META_FILE}.document", f"没有文件“{meta.document}”（可选：{'、'.join(documents)}）"
         )
     document = documents[meta.document]
     assert document.case_model is not None
@@ -195,20 +195,18 @@ def read_population(spark: SparkSession, path: str) -> SparkPopulation:
             continue
         stem, _, suffix = name.rpartition(".")
         if f".{suffix}" in OTHER_TABLE_FILES:
-            errors.append(
-                InputError(name, "the Spark engine reads Parquet tables only: write it as .parquet")
-            )
+            errors.append(InputError(name, "Spark 引擎只读 Parquet 表：请另存为 .parquet"))
         elif suffix != "parquet":
-            errors.append(InputError(name, "not a table file (use .parquet)"))
+            errors.append(InputError(name, "不是表文件（应为 .parquet）"))
         elif stem not in specs:
             errors.append(
-                InputError(name, f"{document.id} has no list {stem!r} (tables: {', '.join(specs)})")
+                InputError(name, f"{document.id} 没有列表 {stem!r}（可有的表：{'、'.join(specs)}）")
             )
         else:
             frame = spark.read.parquet(f"{path}/{name}")
             columns = specs[stem].columns
             errors += [
-                InputError(f"{stem}.{c}", f"unknown field (fields: {', '.join(columns)})")
+                InputError(f"{stem}.{c}", f"没有这个字段（可有的字段：{'、'.join(columns)}）")
                 for c in frame.columns
                 if c not in columns
             ]
@@ -242,7 +240,9 @@ def global_errors(pop: SparkPopulation) -> list[InputError]:
             .collect()
         )
         errors += [
-            InputError(f"{r['t']}[{r['last']}].id", f"duplicate id {r['id']!r} (also {r['t']}[{r['first']}])")
+            InputError(
+                f"{r['t']}[{r['last']}].id", f"重复的 id {r['id']!r}（与 {r['t']}[{r['first']}] 相同）"
+            )
             for r in twice
         ]
     keys = pop.plan.enterprise_keys
@@ -264,8 +264,8 @@ def global_errors(pop: SparkPopulation) -> list[InputError]:
             errors.append(
                 InputError(
                     f"{table}[{r['_r']}].{column}",
-                    f"names {target} {r['_ref']!r} of {r['_theirs']!r}, not of {r['_mine']!r}: the Spark "
-                    "engine keeps each enterprise's rows together (use `duixian batch` for such data)",
+                    f"所指 {target} 中的 {r['_ref']!r} 属于 {r['_theirs']!r}，不属于 {r['_mine']!r}："
+                    "Spark 引擎把每家企业的行放在一起（这样的数据请用 `duixian batch`）",
                 )
             )
     return errors
@@ -295,7 +295,7 @@ def wide_frame(pop: SparkPopulation) -> DataFrame:
     plan, refs = pop.plan, pop.document.references
     party, index = plan.party_table, {name: i for i, name in enumerate(pop.specs)}
     if party not in pop.frames:
-        raise InputError(f"{party}.parquet", "missing: the Spark engine needs the parties table")
+        raise InputError(f"{party}.parquet", "缺少此文件：Spark 引擎需要 parties 表")
     parties = pop.frames[party]
     spark = parties.sparkSession
     children = [n for n, s in pop.specs.items() if s.parent == party and n in pop.frames]
