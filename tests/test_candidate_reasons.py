@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
 
 from duixian.engine.rules import Lines, RuleSpec, keys
-from duixian.population.batch import _reason, _text
+from duixian.population import batch
+from duixian.population.batch import _in_blocks, _reason, _repeated, _text
 
 SPEC = RuleSpec("doc.r", "某项补贴", "第三条", "……", "cash")
 HEAD = "第三条《某项补贴》；符合：在册、合规"
@@ -61,3 +63,30 @@ def test_text_is_what_astype_str_gives() -> None:
         got = _text(values, rows)
         assert got.type == pa.string()
         assert got.to_pylist() == values[rows].astype(str).tolist()
+
+
+def test_blocks_cover_every_row_once_within_the_budget() -> None:
+    for n, width in ((0, 10), (1, 0), (10, 3), (10, 2**30), (2**20, 300)):
+        blocks = _in_blocks(n, width)
+        assert np.array_equal(
+            np.concatenate([np.arange(n)[b] for b in blocks] or [np.arange(0)]), np.arange(n)
+        )
+        assert all(b.stop > b.start for b in blocks)
+        assert all((b.stop - b.start) * width <= batch._BLOCK_BYTES for b in blocks if b.stop - b.start > 1)
+
+
+def test_text_columns_in_blocks_hold_what_one_block_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = np.array([0, 1, 2, 3, 4])
+    whole = _reason(SPEC, _lines(), rows)
+    readings = _repeated("某读法=甲", 5)
+    assert whole.num_chunks == 1 and readings.num_chunks == 1
+    # A budget of two of the longest reasons (and of two readings) a block: blocks of two rows.
+    longest = max(len(t.encode()) for t in whole.to_pylist())
+    monkeypatch.setattr(batch, "_BLOCK_BYTES", 2 * longest)
+    blocked = _reason(SPEC, _lines(), rows)
+    assert [len(c) for c in blocked.chunks] == [2, 2, 1]
+    assert blocked.type == pa.string() and blocked.to_pylist() == whole.to_pylist()
+    monkeypatch.setattr(batch, "_BLOCK_BYTES", 2 * len("某读法=甲".encode()))
+    blocked_readings = _repeated("某读法=甲", 5)
+    assert [len(c) for c in blocked_readings.chunks] == [2, 2, 1]
+    assert blocked_readings.to_pylist() == readings.to_pylist() == ["某读法=甲"] * 5

@@ -151,13 +151,13 @@ def _exact_text(column: Column) -> pa.Array | None:
     return text
 
 
-def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.Array:
+def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.ChunkedArray:
     """Why each selected line (``rows``: ascending, not empty) is payable, in the rule's own words:
     its conditions (all held), the caps that bound, the deductions made and the notes of the final
     passes.
 
     Most lines share one reason: each combination of caps and deductions is written once and
-    gathered by its number; a line with notes has its own text."""
+    gathered by its number, in blocks (:func:`_in_blocks`); a line with notes has its own text."""
     head = f"{spec.clause}《{spec.title}》"
     if lines.conditions:
         head += "；符合：" + "、".join(lines.conditions)
@@ -177,7 +177,37 @@ def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.Array:
         for i, r in zip(positions.tolist(), rows[positions].tolist(), strict=True):
             texts.append(texts[codes[i]] + "；" + "；".join(lines.notes[r]))
         codes[positions] = np.arange(len(texts) - len(positions), len(texts))
-    return pa.array(texts, type=pa.string()).take(pa.array(codes))
+    distinct = pa.array(texts, type=pa.string())
+    return pa.chunked_array(
+        [distinct.take(codes[block]) for block in _in_blocks(len(rows), _widest(distinct))], pa.string()
+    )
+
+
+# A text column of a city's candidates is large (at 10^6 enterprises, 68 MB of reasons, most of them
+# repeated). In one buffer, over glibc's mmap threshold (32 MiB, see population/memory.py), Arrow's
+# take grows it by fresh mappings, each page faulted in: 30 000 faults for the reasons at 10^6, half
+# of them in blocks of rows under the threshold. So the wide columns are built in blocks: a chunked
+# column, the same values and type.
+_BLOCK_BYTES = 8 * 2**20
+
+
+def _in_blocks(n: int, width: int) -> list[slice]:
+    """Slices of ``range(n)`` whose texts of at most ``width`` bytes each fill at most _BLOCK_BYTES."""
+    step = max(1, _BLOCK_BYTES // max(width, 1))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _widest(texts: pa.Array) -> int:
+    """The byte length of the longest of ``texts``."""
+    longest = pc.max(pc.binary_length(texts)).as_py()
+    return int(longest or 0)
+
+
+def _repeated(text: str, n: int) -> pa.ChunkedArray:
+    """``text`` n times, in blocks (:func:`_in_blocks`)."""
+    one = pa.scalar(text, pa.string())
+    blocks = _in_blocks(n, len(text.encode()))
+    return pa.chunked_array([pa.repeat(one, b.stop - b.start) for b in blocks], pa.string())
 
 
 def _combinations(flags: list[BoolArray], n: int) -> tuple[list[tuple[bool, ...]], np.ndarray]:
@@ -221,7 +251,7 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
                     "district": districts(lines.beneficiary, rows),
                     "amount_fen": final[rows].astype(np.int64),
                     "amount": decimal_array(final[rows], MONEY_TYPE),
-                    "readings": pa.repeat(pa.scalar(readings, pa.string()), n),
+                    "readings": _repeated(readings, n),
                     "reason": _reason(spec, lines, rows),
                 },
                 schema=CANDIDATE_SCHEMA,

@@ -35,7 +35,7 @@ def loan_subsidy(ctx: Context) -> Lines:
     loans = ctx.table("loans")
     start, end = loans["start_date"], loans["end_date"]
     days, first_day, last_day = interest_days(ctx, start, end)
-    lpr_days, lpr_bp, lpr_published, tenor = _lpr_day_sum(ctx, start, first_day, last_day, end)
+    lpr_days, lpr_bp, lpr_published, tenor = _lpr_day_sum(ctx, start, first_day, last_day, end, days)
     ctx.reading("wzb-2019-76.c1.cap_period")  # applied with the cap, after g3 (see g3.aggregate_caps)
     fixed_at_start = ctx.reading("wzb-2019-76.c1.lpr_fixing") == "loan_start"
     basis = DAY_BASIS[ctx.reading("wzb-2019-76.c1.day_count")]
@@ -80,9 +80,10 @@ def _qualified_borrower(ctx: Context, borrowers: Column, first_day: Column, last
 
 
 def _lpr_day_sum(
-    ctx: Context, start: Column, first_day: Column, last_day: Column, end: Column
+    ctx: Context, start: Column, first_day: Column, last_day: Column, end: Column, days: IntArray
 ) -> tuple[IntArray, IntArray, Column, Column]:
-    """Σ over the year's interest days of the applicable LPR (in basis points).
+    """Σ over the year's interest days (``days``, from first_day to last_day) of the applicable LPR
+    (in basis points).
 
     Returns the sum, the LPR shown to reviewers (the one fixed at the loan start, or under daily
     fixing the one in force on the first interest day), its publication date, and the tenor.
@@ -100,7 +101,6 @@ def _lpr_day_sum(
         )
         lpr_bp = np.where(five_year, five_bp, lpr_bp)
         published = np.where(five_year, five_published, published)
-    days = np.maximum((last_day - first_day).astype(np.int64) + 1, 0)
     if ctx.reading("wzb-2019-76.c1.lpr_fixing") == "loan_start":
         return lpr_bp * days, lpr_bp, published, tenor
     total = np.zeros(len(start), dtype=np.int64)

@@ -113,12 +113,14 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
     ordered |= conflicted & np.isin(keys, ordered_keys)
     if all_in_order:
         ordered = conflicted
-    sequential = np.unique(beneficiaries[ordered | with_prior_award])
-    at_once = conflicted & ~np.isin(beneficiaries, sequential)
+    # Per beneficiary number: settled one by one (a flag per number, read by each row's number).
+    sequential = np.zeros(people, dtype=bool)
+    sequential[beneficiaries[ordered | with_prior_award]] = True
+    at_once = conflicted & ~sequential[beneficiaries]
     _settle_highest(cash, live, keys, amounts, at_once)
     caps = {id(ln): _caps(ctx, ln) for ln in cash if DOC.rules[ln.rule_id].aggregate_cap is not None}
     for ln, rows, numbers in zip(cash, live, who, strict=True):
-        alone = ~np.isin(numbers, sequential)
+        alone = ~sequential[numbers]
         _cap_vectorised(ln, rows[alone], numbers[alone], caps.get(id(ln)))
     for beneficiary, mine in _rows_by_beneficiary(cash, live, who, sequential).items():
         _settle_beneficiary(beneficiary, mine, caps, prior)
@@ -236,11 +238,12 @@ def _distinct_ids(ctx: Context, cash: list[Lines]) -> Callable[[np.ndarray], boo
 def _rows_by_beneficiary(
     cash: list[Lines], live: list[np.ndarray], who: list[np.ndarray], sequential: np.ndarray
 ) -> dict[str, list[tuple[Lines, np.ndarray]]]:
-    """For each beneficiary settled one by one: its rows in each rule's lines, grouped once (not by a
-    scan of every line per beneficiary, which would grow with the square of the population)."""
+    """For each beneficiary settled one by one (``sequential``: a flag per beneficiary number): its
+    rows in each rule's lines, grouped once (not by a scan of every line per beneficiary, which would
+    grow with the square of the population)."""
     out: dict[str, list[tuple[Lines, np.ndarray]]] = defaultdict(list)
     for ln, live_rows, codes in zip(cash, live, who, strict=True):
-        chosen = np.isin(codes, sequential)
+        chosen = sequential[codes]
         rows, numbers = live_rows[chosen], codes[chosen]
         if not len(rows):
             continue
