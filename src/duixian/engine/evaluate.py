@@ -148,7 +148,7 @@ def evaluate(
         if document.scope is not None and spec.kind == "cash" and len(lines):
             for label, passed in document.scope(ctx, lines, spec).items():
                 lines.conditions[label] = passed
-            lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)
+            lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64, copy=False)
         result.lines.append(ctx.stamp(lines))
     for finalise in document.finalisers:
         finalise(ctx, result.lines)

@@ -143,7 +143,7 @@ def _round_quotient(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> IntArray:
     sign = np.where(signed < 0, -1, 1)
     magnitude = np.abs(signed)
     rounded = (2 * magnitude + den) // (2 * den)
-    return np.asarray(sign * rounded).astype(np.int64)
+    return np.asarray(sign * rounded).astype(np.int64, copy=False)
 
 
 def _rows_that_fit(factors: list[npt.NDArray[Any]], den: npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:

@@ -331,7 +331,7 @@ def make_lines(
         conditions=conditions,
         caps=caps or {},
     )
-    lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64)
+    lines.amount = np.where(lines.eligible, lines.amount, 0).astype(np.int64, copy=False)
     return lines
 
 
