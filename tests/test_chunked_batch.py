@@ -16,7 +16,16 @@ from typer.testing import CliRunner
 
 from duixian.cli import app
 from duixian.distributed import chunks
-from duixian.distributed.chunks import _Cut, _filter_file, _split, _table_files, _text_hash, run_chunked
+from duixian.distributed.chunks import (
+    _by_chunk,
+    _Cut,
+    _filter_file,
+    _own_ids,
+    _split,
+    _table_files,
+    _text_hash,
+    run_chunked,
+)
 from duixian.distributed.partition import _check_keys
 from duixian.distributed.plan import plan_for
 from duixian.errors import InputError, InputErrors
@@ -202,7 +211,7 @@ def test_every_row_goes_to_the_chunk_its_key_names(
     tmp_path: Path, tables: dict[str, pa.Table], document: str
 ) -> None:
     """Shared parties (every non-enterprise, every party named in another role) and their rows in
-    ``shared``, a row keyed by a shared party in the stray chunk, the ranked table's enterprises pooled
+    ``shared`` and in every chunk, a row keyed by a shared party in the stray chunk, the ranked table's enterprises pooled
     in the last chunk, every other row in its key's hash chunk; rows in file order, columns as read."""
     if document == "wzb-2019-76":
         loans = tables["loans"].to_pylist()
@@ -242,6 +251,9 @@ def test_every_row_goes_to_the_chunk_its_key_names(
             else:
                 number = cut.hashed if value in pooled else _fnv(value or "") % cut.hashed
             expected.setdefault(number, []).append(row)
+        if by_party and -1 in expected:  # the shared rows in every chunk's file too, in their places
+            for number in range(cut.chunks):
+                expected[number] = sorted(expected.get(number, []) + expected[-1])
         got = {
             -1 if file.startswith("shared") else int(file.split(".")[0].removeprefix("chunk-")): part
             for file, part in written.items()
@@ -253,6 +265,49 @@ def test_every_row_goes_to_the_chunk_its_key_names(
     if document == "wzb-2019-76":
         assert written[f"shared.{party}.arrow"].num_rows == len(shared & set(ids)) > 3
         assert 5 in written[f"chunk-{cut.stray}.loans.arrow"]["_row"].to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("chunk", "everywhere"),
+    [
+        ([-1, 0, 2, -1, 0, 1, 2, -1], 4),  # chunk 3 has no row of its own here: the shared ones alone
+        ([-1, 0, 2, -1, 0, 1, 2, -1], 0),
+        ([1, 0, 1, 1], 3),  # no shared row: as without ``everywhere``
+        ([-1, -1, -1], 2),  # shared rows only
+        ([2, 2], 3),
+    ],
+)
+def test_the_shared_rows_go_to_every_chunk_in_their_places(chunk: list[int], everywhere: int) -> None:
+    batch = pa.RecordBatch.from_pydict(
+        {"_row": list(range(len(chunk))), "k": [f"r{i}" for i in range(len(chunk))]}
+    )
+    got = {n: piece.to_pydict() for n, piece in _by_chunk(batch, np.array(chunk), everywhere)}
+    expected: dict[int, dict[str, list[Any]]] = {}
+    for number in sorted(set(chunk) | set(range(everywhere) if -1 in chunk else ())):
+        mine = [i for i, c in enumerate(chunk) if c == number or (c == -1 and 0 <= number < everywhere)]
+        expected[number] = batch.take(mine).to_pydict()
+    assert got == expected
+    assert not list(_by_chunk(batch.slice(0, 0), np.array([], np.int64), everywhere))
+
+
+def test_a_chunk_checks_its_lines_against_its_own_parties_not_the_shared(
+    tmp_path: Path, tables: dict[str, pa.Table]
+) -> None:
+    """A chunk's parties file holds the shared parties too; the enterprises its lines must pay are its own."""
+    cut, written = _split_files(write(tmp_path / "pop", tables), 70, tmp_path / "scratch")
+    shared = set(cut.shared.to_pylist())
+    assert shared and written["shared.parties.arrow"].num_rows == len(
+        shared & set(tables["parties"]["id"].to_pylist())
+    )
+    for number in range(cut.chunks):
+        parties = written[f"chunk-{number}.parties.arrow"]
+        own = _own_ids(parties, tmp_path / "scratch" / "shared.parties.arrow")
+        assert own is not None
+        assert set(own.to_pylist()) == set(parties["id"].to_pylist()) - shared
+        assert len(own) == parties.num_rows - written["shared.parties.arrow"].num_rows
+    only_shared = written["shared.parties.arrow"]
+    assert _own_ids(only_shared, tmp_path / "scratch" / "shared.parties.arrow") is None
+    assert _own_ids(parties, tmp_path / "scratch" / "none.arrow") == parties["id"]
 
 
 def test_the_institution_rows_taken_on_the_way_equal_a_read_of_their_own(

@@ -84,18 +84,20 @@ def run_chunked(
     """Every rule of the population's document (or those named), chunk by chunk; candidates written
     to ``output`` (Parquet, with population.yaml's document, year, synthetic and readings as metadata)."""
     if chunk_entities < 1:
-        raise InputError("chunk", "at least 1 enterprise per chunk")
+        raise InputError("chunk", "每块至少 1 家企业")
     if workers < 1:
-        raise InputError("workers", "at least 1 worker")
+        raise InputError("workers", "至少 1 个进程")
     t0 = time.perf_counter()
     meta = read_meta(path)
     documents = rulebook.documents()
     if meta.document not in documents:
-        raise InputError(f"{META_FILE}.document", f"unknown document {meta.document!r}")
+        raise InputError(
+            f"{META_FILE}.document", f"没有文件“{meta.document}”（可选：{'、'.join(documents)}）"
+        )
     document = documents[meta.document]
     plan = plan_for(document)
     if rule_ids and (unknown := sorted(set(rule_ids) - set(document.rules))):
-        raise InputError("rule", f"not rules of {document.id}: {', '.join(unknown)}")
+        raise InputError("rule", f"{document.id} 没有这些规则：{'、'.join(unknown)}")
     readings = rulebook.register().choose(meta.readings, field=f"{META_FILE}.readings")
     assert document.case_model is not None
     specs = population_schema(document.case_model).tables
@@ -186,7 +188,7 @@ class _Cut:
     ) -> _Cut:
         party = plan.party_table
         if party not in files:
-            raise InputError(f"{party}.parquet", "missing: a chunked run needs the parties table")
+            raise InputError(f"{party}.parquet", "缺少此文件：分块计算需要 parties 表")
         ids = pc.cast(_read(files[party], ["id"])["id"], pa.string()).combine_chunks()
         named = [ids.filter(_not_enterprises(files[party], specs[party]))]
         for ref, target in references.items():
@@ -328,6 +330,7 @@ def _shuffle_table(
     party = plan.party_table
     key = _shuffle_key(plan, specs, name)
     stray = name != party and specs[name].parent != party  # a row keyed by a shared party: evaluated once
+    everywhere = 0 if stray else cut.chunks  # the shared parties and their lists: in every chunk's file too
 
     def cut_part(part: Part) -> tuple[list[tuple[int, pa.RecordBatch]], list[pa.RecordBatch]]:
         pieces: list[tuple[int, pa.RecordBatch]] = []
@@ -341,7 +344,7 @@ def _shuffle_table(
             chunk = cut.chunk_of(pc.cast(batch.column(key), pa.string()).fill_null(""))
             if stray:
                 chunk[chunk < 0] = cut.stray
-            pieces += _by_chunk(batch, chunk)
+            pieces += _by_chunk(batch, chunk, everywhere)
         return pieces, taken
 
     writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
@@ -376,20 +379,49 @@ def _in_order(work: Callable[[Part], _Done], parts: list[Part]) -> Iterator[_Don
             yield running.popleft().result()
 
 
-def _by_chunk(batch: pa.RecordBatch, chunk: np.ndarray) -> Iterator[tuple[int, pa.RecordBatch]]:
+def _by_chunk(
+    batch: pa.RecordBatch, chunk: np.ndarray, everywhere: int = 0
+) -> Iterator[tuple[int, pa.RecordBatch]]:
     """The batch's rows of each chunk (-1: shared), in their order: the rows sorted by chunk once and
-    sliced (a filter per chunk would read the whole batch once per chunk)."""
+    sliced (a filter per chunk would read the whole batch once per chunk). With ``everywhere``, the
+    shared rows also go to each of the chunks 0 … ``everywhere`` - 1, in their places among its rows: a
+    chunk's file is then its whole table in population order, and no worker reorders a million rows
+    for the few shared ones."""
+    if not batch.num_rows:
+        return
     counts = np.bincount(chunk + 1)
     numbers = np.flatnonzero(counts)
-    if len(numbers) == 1:
+    if len(numbers) == 1 and not (everywhere and numbers[0] == 0):
         yield int(numbers[0]) - 1, batch
         return
     small = chunk.astype(np.int16) if len(counts) < 2**15 else chunk  # numpy sorts 16 bits by radix
-    grouped = batch.take(pa.array(np.argsort(small, kind="stable")))
+    order = np.argsort(small, kind="stable")
+    if not everywhere or not counts[0]:
+        grouped = batch.take(pa.array(order))
+        start = 0
+        for number in numbers:
+            yield int(number) - 1, grouped.slice(start, int(counts[number]))
+            start += int(counts[number])
+        return
+    yield from _with_shared_everywhere(batch, order, counts, everywhere)
+
+
+def _with_shared_everywhere(
+    batch: pa.RecordBatch, order: np.ndarray, counts: np.ndarray, everywhere: int
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """``_by_chunk``'s pieces when the batch has shared rows: the shared piece, then every chunk's
+    own rows with the shared ones inserted where they stand in the batch (one ``take`` for all)."""
+    ends = np.cumsum(counts)
+    shared = order[: ends[0]]  # ascending: the sort is stable
+    indices = [shared]
+    for number in range(everywhere):
+        own = order[ends[number] : ends[number + 1]] if number + 1 < len(counts) else order[:0]
+        indices.append(np.insert(own, np.searchsorted(own, shared), shared))
+    grouped = batch.take(pa.array(np.concatenate(indices)))
     start = 0
-    for number in numbers:
-        yield int(number) - 1, grouped.slice(start, int(counts[number]))
-        start += int(counts[number])
+    for number, rows in enumerate(indices, start=-1):
+        yield number, grouped.slice(start, len(rows))
+        start += len(rows)
 
 
 _FNV_PRIME = 1099511628211
@@ -465,15 +497,15 @@ def _evaluate_all(
     if errors:
         output.unlink(missing_ok=True)
         if errors > len(shown):
-            shown.append(InputError("population", f"{errors} errors in all; the first {len(shown)} shown"))
+            shown.append(InputError("population", f"共 {errors} 处错误，以上列出前 {len(shown)} 处"))
         raise InputErrors(shown)
     both = sorted(paid[ENTERPRISE] & paid[INSTITUTION])
     if both:
         output.unlink(missing_ok=True)
         raise InputError(
             "population",
-            f"paid by both enterprise-side and institution-side rules: {', '.join(both[:5])}; g3 settles a "
-            "beneficiary over all its lines at once, which the chunked plan does not do: use `duixian batch`",
+            f"既由企业侧规则又由机构侧规则支付：{'、'.join(both[:5])}；g3 对每个受益人的全部条目一并结算，"
+            "分块计算做不到：请用 `duixian batch`",
         )
     return count
 
@@ -496,6 +528,9 @@ def _warm() -> None:
     rulebook.documents()
     rulebook.parameters()
     rulebook.register()
+    # Arrow's first conversion to numpy imports pandas (0.3–0.6 s): here, while the driver plans,
+    # not in the worker's first chunk.
+    pa.array([0]).to_numpy()
 
 
 def _results(
@@ -506,17 +541,29 @@ def _results(
             yield side, evaluate_chunk(job, side, number, scratch)
         return
     # In task order, so the output's order does not depend on which worker finishes first.
-    results = pool.map(evaluate_chunk, *zip(*((job, side, n, scratch) for side, n in tasks), strict=True))
-    yield from zip((side for side, _ in tasks), results, strict=True)
+    files = pool.map(_evaluate_to_file, *zip(*((job, side, n, scratch) for side, n in tasks), strict=True))
+    for (side, _), file in zip(tasks, files, strict=True):
+        yield side, feather.read_table(file, memory_map=True)
+        file.unlink()  # the driver has written its rows; a mapped file outlives its name
+
+
+def _evaluate_to_file(job: Job, side: str, number: int, scratch: Path) -> Path:
+    """``evaluate_chunk`` in a worker, its candidates handed over as a scratch file the driver maps: a
+    chunk's candidates are ~1 kB a line (the readings and reasons spelled out), and pickling 10^5 lines
+    through a pipe cost more than evaluating them (copies in both processes)."""
+    file = scratch / f"result-{side}-{number}{SCRATCH}"
+    feather.write_feather(evaluate_chunk(job, side, number, scratch), file, compression="uncompressed")
+    return file
 
 
 def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
-    """One task: its files (and the shared parties) → tables in population order → candidates."""
+    """One task: its files (an enterprise chunk's hold the shared parties too; the institution task
+    reads them from ``shared``) → tables in population order → candidates."""
     document = job.document
     assert document.case_model is not None
     specs = population_schema(document.case_model).tables
     party = plan_for(document).party_table
-    prefixes = [f"chunk-{number}" if side == ENTERPRISE else "institution", "shared"]
+    prefixes = [f"chunk-{number}"] if side == ENTERPRISE else ["institution", "shared"]
     raw: dict[str, pa.Table] = {}
     positions: dict[str, np.ndarray] = {}
     enterprises = None
@@ -529,16 +576,26 @@ def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
             )
             positions[name] = np.zeros(0, dtype=np.int64)
             continue
-        if side == ENTERPRISE and name == party and files[0].name.startswith("chunk-"):
-            enterprises = parts[0]["id"]  # every enterprise-side line must pay one of these
         table = parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
         rows = np.asarray(table[ROW].to_numpy(), dtype=np.int64)
-        if np.any(rows[1:] < rows[:-1]):  # each file is in population order: only the shared rows interleave
+        if np.any(rows[1:] < rows[:-1]):  # each file is in population order: the institution task merges
             order = np.argsort(rows, kind="stable")
             table, rows = table.take(order), rows[order]
+        if side == ENTERPRISE and name == party:
+            enterprises = _own_ids(table, scratch / f"shared.{name}{SCRATCH}")
         positions[name] = rows
         raw[name] = table.drop_columns([ROW])
     return evaluate_tables(job, side, raw, positions, enterprises)
+
+
+def _own_ids(parties: pa.Table, shared: Path) -> pa.ChunkedArray | None:
+    """The ids of a chunk's own parties (not the shared ones its file holds too): every enterprise-side
+    line must pay one of these. None if it has none (no line to check)."""
+    if not shared.exists():
+        return parties["id"]
+    rows = feather.read_table(shared, columns=[ROW], memory_map=True)[ROW]
+    own = pc.invert(pc.is_in(parties[ROW], value_set=rows.combine_chunks()))
+    return parties["id"].filter(own) if pc.any(own).as_py() else None
 
 
 # --- files ------------------------------------------------------------------------------------------
