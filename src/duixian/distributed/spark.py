@@ -439,7 +439,7 @@ def run(
     pop = read_population(spark, path)
     wanted = None if rule_ids is None else set(rule_ids)
     if wanted is not None and (unknown := sorted(wanted - set(pop.document.rules))):
-        raise InputError("rule", f"not rules of {pop.document.id}: {', '.join(unknown)}")
+        raise InputError("rule", f"{pop.document.id} 没有这些规则：{'、'.join(unknown)}")
     errors = global_errors(pop)
     if errors:
         raise InputErrors(errors)
@@ -473,7 +473,7 @@ def run(
         shown = failed.limit(SHOWN_ERRORS).collect()
         found = [InputError(r[0], r[1]) for r in shown]
         if count > len(found):
-            found.append(InputError("population", f"{count} errors in all; the first {len(found)} shown"))
+            found.append(InputError("population", f"共 {count} 处错误，以上列出前 {len(found)} 处"))
         output.unpersist()
         raise InputErrors(found)
     candidates = output.drop(SIDE, ERROR_FIELD, ERROR_REASON)

@@ -86,7 +86,7 @@ def run_several(
     """Every population evaluated, at most ``workers`` at a time; the reports in the order given and
     the candidates of all, joined in that order."""
     if workers < 1:
-        raise InputError("workers", "at least 1")
+        raise InputError("workers", "至少 1 个进程")
     selected = rules_of(paths, rule_ids)
     with tempfile.TemporaryDirectory(prefix="duixian-several-") as scratch:
         jobs = [
