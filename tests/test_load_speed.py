@@ -1,6 +1,6 @@
 """The loader's fast paths give what the plain ones give: columns built on first read, ids found by
-probing when their order shows them distinct, the whitespace of codes removed only where there is some,
-the size-figures check on the parties without a size class only."""
+probing or binary search when their order shows them distinct, the whitespace of codes removed only
+where there is some, the size-figures check on the parties without a size class only."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from duixian.engine.tables import Column, Table
 from duixian.population import checks, load
 from duixian.population.load import (
-    _distinct_by_order,
     _has_space,
     _hashed_positions,
+    _ordered_run,
     _positions,
     _probed_positions,
     tables_equal,
@@ -66,12 +66,12 @@ def test_a_built_column_of_another_length_is_refused() -> None:
 def test_order_proves_distinct_ids_only_when_they_are() -> None:
     banks = [f"B{i:04d}" for i in range(60)] + ["B-OUT", "G0001", "I0001"]
     enterprises = [f"E{i:07d}" for i in range(1, 1000)]
-    assert _distinct_by_order(pa.array(banks + enterprises))  # overlapping short runs, distinct
-    assert not _distinct_by_order(pa.array(banks + enterprises + ["E0000005"]))  # a repeat after the run
-    assert not _distinct_by_order(pa.array(["E0000005", *enterprises]))  # a repeat before it
-    assert not _distinct_by_order(pa.array(["B1", "B1", *enterprises]))  # a repeat among the short runs
-    assert not _distinct_by_order(pa.array([f"E{(i * 7919) % 1000:04d}" for i in range(1000)]))  # unordered
-    assert _distinct_by_order(pa.array([], pa.string())) and _distinct_by_order(pa.array(["x"]))
+    assert _ordered_run(pa.array(banks + enterprises)) is not None  # overlapping short runs, distinct
+    assert _ordered_run(pa.array(banks + enterprises + ["E0000005"])) is None  # a repeat after the run
+    assert _ordered_run(pa.array(["E0000005", *enterprises])) is None  # a repeat before it
+    assert _ordered_run(pa.array(["B1", "B1", *enterprises])) is None  # a repeat among the short runs
+    assert _ordered_run(pa.array([f"E{(i * 7919) % 1000:04d}" for i in range(1000)])) is None  # unordered
+    assert _ordered_run(pa.array([], pa.string())) == (0, 0) and _ordered_run(pa.array(["x"])) == (0, 1)
 
 
 _TEXT = st.text(alphabet="abc", max_size=3)
@@ -90,7 +90,7 @@ def test_probing_and_hashing_find_the_same_rows(ids: list[str], keys: list[list[
     assert [f.tolist() for f in found] == expected and distinct == (len(set(ids)) == len(ids))
     if distinct:
         assert [p.tolist() for p in _probed_positions(pa.array(ids, pa.string()), arrays)] == expected
-    if _distinct_by_order(pa.array(ids, pa.string())):
+    if _ordered_run(pa.array(ids, pa.string())) is not None:
         assert len(set(ids)) == len(ids)
 
 

@@ -305,11 +305,6 @@ def _positions(ids: pa.Array, keys: list[pa.Array]) -> tuple[list[npt.NDArray[np
 _RUNS = 64  # ids in more ascending runs than this are judged distinct by hashing them
 
 
-def _distinct_by_order(ids: pa.Array) -> bool:
-    """True when the ids are known distinct without hashing each (``_ordered_run``). False: not known."""
-    return _ordered_run(ids) is not None
-
-
 def _ordered_run(ids: pa.Array) -> tuple[int, int] | None:
     """(start, stop) of the ids' longest strictly ascending run, when the ids are known distinct
     without hashing each: that run (a city's enterprises, numbered in order) and a few other runs
