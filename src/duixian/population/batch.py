@@ -184,10 +184,10 @@ def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.ChunkedArray:
 
 
 # A text column of a city's candidates is large (at 10^6 enterprises, 68 MB of reasons, most of them
-# repeated). In one buffer, over glibc's mmap threshold (32 MiB, see population/memory.py), Arrow's
-# take grows it by fresh mappings, each page faulted in: 30 000 faults for the reasons at 10^6, half
-# of them in blocks of rows under the threshold. So the wide columns are built in blocks: a chunked
-# column, the same values and type.
+# repeated). In one buffer, past glibc's mmap threshold (32 MiB, see population/memory.py), Arrow's
+# take faults in about twice its size (30 000 faults for the reasons at 10^6); in blocks under the
+# threshold, each byte once (15 000). So the wide columns are built in blocks: a chunked column, the
+# same values and type.
 _BLOCK_BYTES = 8 * 2**20
 
 
