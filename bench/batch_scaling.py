@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _machine import fresh_memory_line
+
 
 def one(
     document: str, size: int, seed: int, year: int, finalise: bool, chunk: int, workers: int
@@ -208,6 +210,7 @@ def main() -> None:
     print(
         "SYNTHETIC populations (合成数据), seed", args.seed, "year", args.year, "; wall_s = load + evaluate"
     )
+    print(fresh_memory_line())
     print(" | ".join(header))
     for size in args.sizes:
         wall = 0.0

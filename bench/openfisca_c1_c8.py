@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from _machine import fresh_memory_line
 
 YEAR = 2020
 DISTRICTS = [
@@ -436,6 +437,7 @@ def main() -> None:
         f"SYNTHETIC population (合成数据): {n:,} enterprises, each 1 loan + 1 guarantee + 1 insurance policy; "
         f"seed {args.seed}, year {YEAR}; 76号 c1 + c8a–c8e, default readings, g1 scope + g3 settle"
     )
+    print(fresh_memory_line())
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "population.npz"
         np.savez(data, **generate(n, args.seed))  # type: ignore[arg-type]
