@@ -43,20 +43,32 @@ def test_business_names_look_up_only_the_related(population: Population) -> None
     related = values != "unrelated"
     assert related.any() and not related.all()
     plain = [BUSINESS_NAMES[str(v)] for v in values]
-    assert _enterprises.business_names(values, related).tolist() == plain
-    names = _enterprises.business_names(values, related)
-    assert len({id(n) for n in names[~related]}) == 1  # one text, not one per enterprise
+    for table in (population.tables["enterprises"], Table("enterprises", {"business": values.copy()})):
+        names = _enterprises.business_names(table, related)  # by the loader's codes, then by a dict's
+        assert names.tolist() == plain
+        assert len({id(n) for n in names[~related]}) == 1  # one text, not one per enterprise
+    shown = Table("enterprises", {"business": np.asarray(["no_such", "big_data", "unrelated"], dtype=object)})
+    only = np.asarray([False, True, False])  # an unknown business not shown is not looked up
+    unrelated = BUSINESS_NAMES["unrelated"]
+    assert _enterprises.business_names(shown, only).tolist() == [
+        unrelated,
+        BUSINESS_NAMES["big_data"],
+        unrelated,
+    ]
+    with pytest.raises(KeyError):
+        _enterprises.business_names(shown, np.asarray([True, True, False]))
 
 
-def test_fiscal_area_taken_from_the_registered_one_where_equal(population: Population) -> None:
+def test_areas_compared_by_code_as_plainly(population: Population) -> None:
     e = population.tables["enterprises"]
-    hand = np.asarray(["瓯飞", "状蒲园区", "瓯飞", "其他", "经济技术开发区", "其他"], dtype=object)
-    known = np.asarray(["瓯飞", "状蒲园区", "其他", "瓯飞", "浙南产业集聚区", "其他"], dtype=object)
-    for areas, known_areas in ((e["fiscal_area"], e["registered_area"]), (hand, known)):
-        assert (areas != known_areas).any() and (areas == known_areas).any()
-        fast = _enterprises.in_zone_as(areas, known_areas, _enterprises.in_zone(known_areas))
-        assert fast.tolist() == np.isin(areas, ZONE_AREAS).tolist()
-    assert fast.tolist() == [True, False, True, False, True, False]
+    for column in ("fiscal_area", "registered_area"):
+        areas = e[column]
+        assert (e["fiscal_area"] != e["registered_area"]).any()
+        assert e.isin(column, ZONE_AREAS).tolist() == np.isin(areas, ZONE_AREAS).tolist()
+    hand = Table(
+        "e", {"a": np.asarray(["瓯飞", "状蒲园区", "瓯飞", "其他", "经济技术开发区", ""], dtype=object)}
+    )
+    assert hand.isin("a", ZONE_AREAS).tolist() == [True, False, True, False, True, False]
 
 
 def _plain_grading(ctx: Context, basis: str) -> tuple[list[bool], list[int], list[int], list[int]]:

@@ -131,7 +131,7 @@ def test_party_facts_gathered_per_row_equal_the_plain_lookups() -> None:
             fast = _parties.take(values, found, missing)
             assert fast.dtype == plain.dtype and fast.tolist() == plain.tolist()
     options = ("bank", "guarantor", "insurer")
-    assert _parties.among(p["kind"], options).tolist() == np.isin(p["kind"], options).tolist()
+    assert p.isin("kind", options).tolist() == np.isin(p["kind"], options).tolist()
 
 
 def test_years_listed_per_party() -> None:

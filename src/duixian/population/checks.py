@@ -26,8 +26,6 @@ _WEIGHTS = np.asarray([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 _VALUE = np.full(256, -1, dtype=np.int64)
 _VALUE[np.frombuffer(_ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(_ALPHABET))
 _ALPHABET_BYTES = np.frombuffer(_ALPHABET.encode(), dtype=np.uint8)
-# Per character byte: its value in the alphabet (-1: not in it), as int8 (a city's codes are 18 × 10^7 bytes).
-_VALUE8 = _VALUE.astype(np.int8)
 # [authority byte, category byte]: whether GB 32100-2015 表1 defines that category for that authority.
 _ALLOWED = np.zeros((256, 256), dtype=bool)
 for _first, _categories in _AUTHORITY_CATEGORIES.items():
@@ -88,21 +86,41 @@ def invalid_uscc(codes: Column | pa.Array | pa.ChunkedArray) -> BoolArray:
         matrix, ok = _arrow_code_matrix(codes)
     else:
         matrix, ok = _code_matrix(codes)
-    # One row per character position (18 × n): each step below is one pass over n codes, not a
-    # strided walk (8× faster at 10^6 than working on the n × 18 matrix).
-    positions = np.ascontiguousarray(matrix.T)
-    values = _VALUE8[positions]
-    ok = ok & (values >= 0).all(axis=0)
-    ok &= _ALLOWED[positions[0], positions[1]]
-    digits = positions[2:8]
-    ok &= ((digits >= ord("0")) & (digits <= ord("9"))).all(axis=0)
-    total = np.zeros(
-        len(ok), dtype=np.int32
-    )  # at most 30 × 30 × 17 (a code not in the alphabet is refused above)
-    for weight, value in zip(_WEIGHTS[:17].tolist(), values[:17], strict=True):
-        total += value.astype(np.int32) * weight
-    ok &= values[17] == (31 - total) % 31
-    return ~ok
+    # Two characters at a time (9 × n lookups, not 18 × n, each an np.take in a table that stays
+    # in cache): 2× faster at 10^6 than a lookup per character.
+    pairs = np.ascontiguousarray(matrix).view("<u2")
+    total = np.take(_PAIRS[0], pairs[:, 0])
+    term = np.empty_like(total)
+    for k in range(1, 9):
+        total += np.take(_PAIRS[k], pairs[:, k], out=term)
+    # The check character's value v is (31 - body total) % 31 exactly when (body total + v) % 31 == 0.
+    invalid: BoolArray = ~(ok & (total >= 0) & (total % 31 == 0))
+    return invalid
+
+
+def _pair_tables() -> npt.NDArray[np.int32]:
+    """For each pair k of characters (positions 2k, 2k+1; the pair as a little-endian uint16 of its
+    two bytes), its share of the weighted total (the check character, position 17, weighs 1), or
+    a large negative number when the pair alone makes the code invalid: a character not in the
+    alphabet, an authority and category not in 表1 (pair 0), not digits (positions 2–7: pairs 1–3).
+    One invalid pair makes the total negative (8 pairs add at most 8 × 1800)."""
+    pair = np.arange(65536)
+    first, second = pair & 0xFF, pair >> 8
+    digits = (first >= ord("0")) & (first <= ord("9")) & (second >= ord("0")) & (second <= ord("9"))
+    tables = np.empty((9, 65536), dtype=np.int32)
+    for k in range(9):
+        weight = _WEIGHTS[2 * k + 1] if k < 8 else 1
+        share = _WEIGHTS[2 * k] * _VALUE[first] + weight * _VALUE[second]
+        invalid = (_VALUE[first] < 0) | (_VALUE[second] < 0)
+        if k == 0:
+            invalid |= ~_ALLOWED[first, second]
+        if 1 <= k <= 3:
+            invalid |= ~digits
+        tables[k] = np.where(invalid, -(2**20), share)
+    return tables
+
+
+_PAIRS = _pair_tables()
 
 
 # --- 温政办〔2019〕76号 (duixian.rulebook.wzb_2019_76.case) ---------------------------------------

@@ -15,6 +15,9 @@ does nothing.
 from __future__ import annotations
 
 import ctypes
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -42,3 +45,20 @@ def reuse_freed_memory() -> bool:
         return False
     pa.set_memory_pool(pa.system_memory_pool())
     return True
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while a population is loaded or evaluated, as it was after.
+
+    A city's columns make millions of objects (texts, tuples, lists from ``tolist``) that are freed by
+    reference counting, not by the collector; yet each allocation burst triggers collections, and the
+    oldest generation walks every live object: 0.13 s of a 76号 run at 10^6 (1.5 s), for no garbage.
+    Nested uses keep the collector off until the outermost ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

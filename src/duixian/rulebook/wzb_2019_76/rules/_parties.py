@@ -50,16 +50,13 @@ def column(ctx: Context, name: str, ids: Column, missing: object = False) -> Col
 
 
 def in_wenzhou(ctx: Context) -> BoolArray:
-    return ctx.once(
-        "parties.in_wenzhou", lambda: np.asarray(ctx.table("parties")["district"] != "市外", dtype=bool)
-    )
+    # Category columns are compared by their codes (Table.equals): a few words, not a million strings.
+    return ctx.once("parties.in_wenzhou", lambda: ~ctx.table("parties").equals("district", "市外"))
 
 
 def private(ctx: Context) -> BoolArray:
     """g4: 民营企业 — not state-, HK/Macao/Taiwan- or foreign-controlled."""
-    return ctx.once(
-        "parties.private", lambda: np.asarray(ctx.table("parties")["ownership"] == "private", dtype=bool)
-    )
+    return ctx.once("parties.private", lambda: ctx.table("parties").equals("ownership", "private"))
 
 
 def small_micro(ctx: Context, ids: Column) -> BoolArray:
@@ -96,7 +93,7 @@ def qualified(
     lo = np.full(n, np.datetime64(ctx.year_start)) if first is None else first
     hi = np.full(n, np.datetime64(ctx.year_end)) if last is None else last
     q = ctx.table("parties.qualifications")
-    keep = np.isin(q["kind"], list(kinds))
+    keep = q.isin("kind", list(kinds))
     # By the parent's row, not its id: integers search fast, strings do not.
     parent, start, end = q["parent_row"][keep], q["valid_from"][keep], q["valid_to"][keep]
     order = np.argsort(parent, kind="stable")
@@ -121,17 +118,8 @@ def qualified(
     return held
 
 
-def among(values: Column, options: tuple[str, ...]) -> BoolArray:
-    """Whether each value is one of ``options`` (np.isin, faster on text: one hash per value where
-    isin compares every value with every option)."""
-    wanted = frozenset(options)
-    return np.fromiter(map(wanted.__contains__, values.tolist()), dtype=bool, count=len(values))
-
-
 def is_kind(ctx: Context, ids: Column, kind: str) -> BoolArray:
     """Whether each named party is of ``kind`` (an id naming no party is of no kind)."""
-    # Compared once per party, then gathered as flags: text compared per row costs far more.
-    of_kind = ctx.once(
-        f"parties.kind.{kind}", lambda: np.asarray(ctx.table("parties")["kind"] == kind, dtype=bool)
-    )
+    # Compared once per party (by code), then gathered as flags: text compared per row costs far more.
+    of_kind = ctx.once(f"parties.kind.{kind}", lambda: ctx.table("parties").equals("kind", kind))
     return np.asarray(at(ctx, of_kind, ids), dtype=bool)

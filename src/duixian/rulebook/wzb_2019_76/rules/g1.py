@@ -64,15 +64,15 @@ def _per_party(ctx: Context) -> dict[str, BoolArray]:
         return cached  # type: ignore[no-any-return]
     p = ctx.table("parties")
     legal_person = np.array(p["independent_legal_person"], dtype=bool)  # a copy: the table's stays as read
-    legal_person |= np.isin(p["legal_form"], NATURAL_PERSON_FORMS)
+    legal_person |= p.isin("legal_form", NATURAL_PERSON_FORMS)  # by code: see Table.isin
     registered = REGISTERED_STRICT
     if ctx.reading("wzb-2019-76.g1.institution_scope") == "operating_in_wenzhou":
-        legal_person |= _parties.among(p["kind"], FINANCIAL_KINDS)
+        legal_person |= p.isin("kind", FINANCIAL_KINDS)
         registered = REGISTERED
     checks = {
         registered: _parties.in_wenzhou(ctx) & legal_person,
         REAL_ESTATE: ~np.asarray(p["real_estate"], dtype=bool),
-        MUJUN: ~np.isin(p["mujun_class"], ["C", "D"]),
+        MUJUN: ~p.isin("mujun_class", ["C", "D"]),
         ACCIDENT: ~_year_listed(p["major_accident_years"], ctx.year),
         INCIDENT: ~_year_listed(p["mass_incident_years"], ctx.year),
     }

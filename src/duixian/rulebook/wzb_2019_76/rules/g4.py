@@ -96,7 +96,7 @@ def size_classes(ctx: Context) -> npt.NDArray[np.object_]:
 def _size_classes(ctx: Context) -> npt.NDArray[np.object_]:
     p = ctx.table("parties")
     recorded = np.asarray(p["size_class"], dtype=object)
-    pending = (recorded == "") & (p["industry"] != "")
+    pending = p.equals("size_class", "") & ~p.equals("industry", "")  # by code: see Table.equals
     if not pending.any():
         return recorded
     if ctx.reading(SIZE_BASIS) == "registry_only":

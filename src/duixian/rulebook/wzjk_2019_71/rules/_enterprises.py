@@ -104,11 +104,11 @@ def scope_checks(ctx: Context) -> dict[str, BoolArray]:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     e = ctx.table("enterprises")
-    registered = in_zone(e["registered_area"])
+    # Category columns compared by their codes (Table.isin/equals): a few words, not a million strings.
     checks = {
-        REGISTERED: registered,
-        FISCAL: in_zone_as(e["fiscal_area"], e["registered_area"], registered),
-        BUSINESS: np.asarray(e["business"] != "unrelated", dtype=bool),
+        REGISTERED: e.isin("registered_area", ZONE_AREAS),  # 第一条2: one of the zones (状蒲园区 is not)
+        FISCAL: e.isin("fiscal_area", ZONE_AREAS),
+        BUSINESS: ~e.equals("business", "unrelated"),
         GOVERNANCE: np.asarray(e["modern_governance"], dtype=bool),
         CREDIT: ~np.asarray(e["bad_credit_record"], dtype=bool),
         SAFETY: ~np.asarray(e["major_safety_accident"], dtype=bool),
@@ -116,20 +116,6 @@ def scope_checks(ctx: Context) -> dict[str, BoolArray]:
     }
     ctx.extras["a1.scope"] = checks
     return checks
-
-
-def in_zone(areas: Column) -> BoolArray:
-    """第一条2: the area is one of the zones (状蒲园区 is not)."""
-    return np.asarray(np.isin(areas, ZONE_AREAS), dtype=bool)
-
-
-def in_zone_as(areas: Column, known_areas: Column, known: BoolArray) -> BoolArray:
-    """``in_zone(areas)``, given ``known = in_zone(known_areas)``: an enterprise's fiscal area is
-    nearly always its registered one, whose answer is taken (one comparison, not three)."""
-    out = known.copy()
-    other = np.flatnonzero(np.asarray(areas != known_areas, dtype=bool))
-    out[other] = in_zone(areas[other])
-    return out
 
 
 def scope_for(ctx: Context, ids: Column) -> dict[str, BoolArray]:
@@ -141,13 +127,19 @@ def scope_for(ctx: Context, ids: Column) -> dict[str, BoolArray]:
     }
 
 
-def business_names(values: Column, related: BoolArray) -> Column:
-    """Each business in words, given ``related = values != "unrelated"`` (第一条's test): most
-    enterprises of a city are unrelated and share one name; only the others are looked up."""
-    names = np.empty(len(values), dtype=object)
+def business_names(enterprises: Table, related: BoolArray) -> Column:
+    """Each enterprise's business in words, given ``related = business != "unrelated"`` (第一条's
+    test): most enterprises of a city are unrelated and share one name; the others' names are looked
+    up once per business (by the column's codes) and gathered."""
+    codes, words = enterprises.categories("business")
+    names = np.empty(len(codes), dtype=object)
     names.fill(BUSINESS_NAMES["unrelated"])  # one text shared (np.full would copy it per row)
     rows = np.flatnonzero(related)
-    names[rows] = [BUSINESS_NAMES[str(v)] for v in values[rows].tolist()]
+    used = codes[rows]
+    per_word = np.empty(len(words), dtype=object)
+    for code in np.unique(used).tolist():  # only the words related rows hold (as a lookup per row)
+        per_word[code] = BUSINESS_NAMES[str(words[code])]
+    names[rows] = per_word[used]
     return names
 
 

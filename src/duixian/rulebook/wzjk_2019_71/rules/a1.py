@@ -49,7 +49,7 @@ def scope_lines(ctx: Context) -> Lines:
             "registered_area": Step("注册地", e["registered_area"], "text"),
             "fiscal_area": Step("财政收入缴纳地", e["fiscal_area"], "text"),
             "business": Step(
-                "主营业务", _enterprises.business_names(e["business"], checks[_enterprises.BUSINESS]), "text"
+                "主营业务", _enterprises.business_names(e, checks[_enterprises.BUSINESS]), "text"
             ),
         },
     )
