@@ -64,6 +64,8 @@ def test_cli_takes_several_directories(populations: list[Path], tmp_path: Path) 
     table = pq.read_table(out)
     assert table.num_rows == payload["candidates"] == sum(p["candidates"] for p in payload["populations"])
     assert json.loads(table.schema.metadata[b"documents"]) == ["wzb-2019-76", "wzjk-2019-71"]
+    # Each population's readings and reasons have a dictionary of their own: written and read back whole.
+    assert table.to_pylist() == pa.concat_tables([_alone(p) for p in populations]).to_pylist()
     for part in payload["populations"]:
         assert sum(r["count"] for r in part["by_rule"]) == part["candidates"]
     result = runner.invoke(app, ["batch", *map(str, populations), "--out", str(out), "--chunk", "100"])

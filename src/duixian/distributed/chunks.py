@@ -548,9 +548,9 @@ def _results(
 
 
 def _evaluate_to_file(job: Job, side: str, number: int, scratch: Path) -> Path:
-    """``evaluate_chunk`` in a worker, its candidates handed over as a scratch file the driver maps: a
-    chunk's candidates are ~1 kB a line (the readings and reasons spelled out), and pickling 10^5 lines
-    through a pipe cost more than evaluating them (copies in both processes)."""
+    """``evaluate_chunk`` in a worker, its candidates handed over as a scratch file the driver maps:
+    pickling 10^5 lines through a pipe cost more than evaluating them (copies in both processes). The
+    readings and reasons stay dictionaries (each text once per chunk) here and in the Parquet writer."""
     file = scratch / f"result-{side}-{number}{SCRATCH}"
     feather.write_feather(evaluate_chunk(job, side, number, scratch), file, compression="uncompressed")
     return file

@@ -33,8 +33,9 @@ from duixian.engine.case import parse
 from duixian.engine.document import Document
 from duixian.engine.evaluate import check_tables, evaluate
 from duixian.errors import InputError, InputErrors
-from duixian.population.batch import CANDIDATE_SCHEMA, candidate_table
+from duixian.population.batch import CANDIDATE_SCHEMA, PLAIN_SCHEMA, candidate_table
 from duixian.population.load import Population, PopulationMeta, arrow_to_tables
+from duixian.population.memory import cyclic_gc_paused
 from duixian.population.schema import TableSpec, population_schema
 
 TABLE, ROW, KEY, SIDE = "_table", "_row", "_key", "_side"
@@ -45,6 +46,10 @@ INSTITUTION_KEY = "\x00institutions"  # no enterprise id is this: the institutio
 OUTPUT_SCHEMA = pa.schema(
     [pa.field(f.name, f.type, nullable=True) for f in CANDIDATE_SCHEMA]
     + [pa.field(SIDE, pa.string()), pa.field(ERROR_FIELD, pa.string()), pa.field(ERROR_REASON, pa.string())]
+)
+# What a Spark task emits (OUTPUT_DDL): the same, texts plain (Spark's Arrow takes no dictionary).
+SPARK_OUTPUT_SCHEMA = pa.schema(
+    [pa.field(f.name, f.type, nullable=True) for f in PLAIN_SCHEMA] + list(OUTPUT_SCHEMA)[len(PLAIN_SCHEMA) :]
 )
 OUTPUT_DDL = (
     "beneficiary string, rule string, kind string, subject string, project string, district string, "
@@ -83,7 +88,8 @@ def evaluate_partition(
         if not mine.num_rows:
             continue
         shared = broadcast.select(mine.schema.names).cast(mine.schema)
-        yield from evaluate_side(job, side, pa.concat_tables([mine, shared])).to_batches()
+        output = evaluate_side(job, side, pa.concat_tables([mine, shared]))
+        yield from output.cast(SPARK_OUTPUT_SCHEMA).to_batches()
 
 
 def evaluate_side(job: Job, side: str, rows: pa.Table) -> pa.Table:
@@ -95,6 +101,7 @@ def evaluate_side(job: Job, side: str, rows: pa.Table) -> pa.Table:
     return evaluate_tables(job, side, raw, positions, keys)
 
 
+@cyclic_gc_paused()
 def evaluate_tables(
     job: Job,
     side: str,
@@ -204,6 +211,7 @@ __all__ = [
     "OUTPUT_SCHEMA",
     "ROW",
     "SIDE",
+    "SPARK_OUTPUT_SCHEMA",
     "TABLE",
     "Job",
     "evaluate_partition",

@@ -420,7 +420,7 @@ def _task(batches: Iterator[pa.RecordBatch], job: Job, shared: Any) -> Iterator[
 @dataclass
 class SparkRun:
     population: SparkPopulation
-    candidates: DataFrame  # CANDIDATE_SCHEMA's columns; persisted
+    candidates: DataFrame  # CANDIDATE_SCHEMA's columns, texts plain (batch.PLAIN_SCHEMA); persisted
     partitions: int
     broadcast_rows: int
     seconds: dict[str, float] = field(default_factory=dict)
@@ -503,7 +503,8 @@ def run(
 
 
 def collect(run: SparkRun) -> pa.Table:
-    """The candidates on the driver, as ``population.batch`` builds them, in canonical order."""
+    """The candidates on the driver, as ``population.batch`` builds them (readings and reasons made
+    dictionaries again), in canonical order."""
     table = run.candidates.toArrow().select(CANDIDATE_SCHEMA.names).cast(CANDIDATE_SCHEMA)
     return canonical_order(table, run.population.document)
 

@@ -27,9 +27,17 @@ from duixian.engine.evaluate import Result, evaluate
 from duixian.engine.rules import MONEY_KINDS, Context, Formula, KeyColumn, Keys, Lines, RuleSpec
 from duixian.engine.tables import BoolArray, Column, Table, gather
 from duixian.population.load import Population
+from duixian.population.memory import cyclic_gc_paused
 from duixian.population.schema import MONEY_TYPE, decimal_array
 
 Progress = Callable[[str], None]  # called with a rule id after each formula, then "finalise"
+
+# The readings and reasons repeat (at 10^6 enterprises, 19 distinct reasons over 126 612 lines of
+# ~600 bytes): each is written once in a dictionary and each line holds its number, so no column
+# spells out ~100 MB of the same texts (Parquet stores them dictionary-encoded anyway). The values,
+# as text, are those of a plain string column; PLAIN_SCHEMA is that column's type, for readers that
+# need it (Spark's Arrow takes no dictionary).
+TEXT = pa.dictionary(pa.int32(), pa.string())
 
 CANDIDATE_SCHEMA = pa.schema(
     [
@@ -41,9 +49,12 @@ CANDIDATE_SCHEMA = pa.schema(
         pa.field("district", pa.string()),  # the beneficiary's parties.district, where known
         pa.field("amount_fen", pa.int64(), nullable=False),
         pa.field("amount", pa.decimal128(16, 2), nullable=False),
-        pa.field("readings", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
+        pa.field("readings", TEXT, nullable=False),
+        pa.field("reason", TEXT, nullable=False),
     ]
+)
+PLAIN_SCHEMA = pa.schema(
+    [pa.field(f.name, f.type.value_type, f.nullable) if f.type == TEXT else f for f in CANDIDATE_SCHEMA]
 )
 
 
@@ -101,6 +112,7 @@ def steps_total(
     return len(formulas) + (1 if document.finalisers else 0)
 
 
+@cyclic_gc_paused()
 def run_batch(
     population: Population, rule_ids: Iterable[str] | None = None, progress: Progress | None = None
 ) -> BatchRun:
@@ -151,13 +163,13 @@ def _exact_text(column: Column) -> pa.Array | None:
     return text
 
 
-def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.ChunkedArray:
+def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray, numbers: dict[str, int]) -> np.ndarray:
     """Why each selected line (``rows``: ascending, not empty) is payable, in the rule's own words:
     its conditions (all held), the caps that bound, the deductions made and the notes of the final
-    passes.
+    passes — as each line's number in ``numbers`` (text → number, the table's dictionary, added to).
 
-    Most lines share one reason: each combination of caps and deductions is written once and
-    gathered by its number, in blocks (:func:`_in_blocks`); a line with notes has its own text."""
+    Most lines share one reason: each combination of caps and deductions is written once; a line with
+    notes has its own text."""
     head = f"{spec.clause}《{spec.title}》"
     if lines.conditions:
         head += "；符合：" + "、".join(lines.conditions)
@@ -167,47 +179,20 @@ def _reason(spec: RuleSpec, lines: Lines, rows: np.ndarray) -> pa.ChunkedArray:
         if label not in lines.caps:
             labels.append(f"；扣减：{label}")
             flags.append(np.asarray(deducted[rows] > 0))
-    combos, codes = _combinations(flags, len(rows))
+    combos, combo_of = _combinations(flags, len(rows))
     texts = [head + "".join(lab for lab, on in zip(labels, combo, strict=True) if on) for combo in combos]
-    codes = codes.astype(np.int64)
-    if lines.notes:  # each noted line: its own text, after the shared ones
+    shared = np.array([numbers.setdefault(t, len(numbers)) for t in texts], dtype=np.int32)
+    codes: np.ndarray = shared[combo_of]
+    if lines.notes:  # each noted line: its combination's text and its notes
         noted = np.sort(np.fromiter(lines.notes, dtype=np.int64, count=len(lines.notes)))
         at = np.minimum(np.searchsorted(rows, noted), len(rows) - 1)
         positions = at[rows[at] == noted]
-        for i, r in zip(positions.tolist(), rows[positions].tolist(), strict=True):
-            texts.append(texts[codes[i]] + "；" + "；".join(lines.notes[r]))
-        codes[positions] = np.arange(len(texts) - len(positions), len(texts))
-    distinct = pa.array(texts, type=pa.string())
-    return pa.chunked_array(
-        [distinct.take(codes[block]) for block in _in_blocks(len(rows), _widest(distinct))], pa.string()
-    )
-
-
-# A text column of a city's candidates is large (at 10^6 enterprises, 68 MB of reasons, most of them
-# repeated). In one buffer, past glibc's mmap threshold (32 MiB, see population/memory.py), Arrow's
-# take faults in about twice its size (30 000 faults for the reasons at 10^6); in blocks under the
-# threshold, each byte once (15 000). So the wide columns are built in blocks: a chunked column, the
-# same values and type.
-_BLOCK_BYTES = 8 * 2**20
-
-
-def _in_blocks(n: int, width: int) -> list[slice]:
-    """Slices of ``range(n)`` whose texts of at most ``width`` bytes each fill at most _BLOCK_BYTES."""
-    step = max(1, _BLOCK_BYTES // max(width, 1))
-    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
-
-
-def _widest(texts: pa.Array) -> int:
-    """The byte length of the longest of ``texts``."""
-    longest = pc.max(pc.binary_length(texts)).as_py()
-    return int(longest or 0)
-
-
-def _repeated(text: str, n: int) -> pa.ChunkedArray:
-    """``text`` n times, in blocks (:func:`_in_blocks`)."""
-    one = pa.scalar(text, pa.string())
-    blocks = _in_blocks(n, len(text.encode()))
-    return pa.chunked_array([pa.repeat(one, b.stop - b.start) for b in blocks], pa.string())
+        heads, notes = combo_of[positions].tolist(), rows[positions].tolist()
+        codes[positions] = [
+            numbers.setdefault(texts[c] + "；" + "；".join(lines.notes[r]), len(numbers))
+            for c, r in zip(heads, notes, strict=True)
+        ]
+    return codes
 
 
 def _combinations(flags: list[BoolArray], n: int) -> tuple[list[tuple[bool, ...]], np.ndarray]:
@@ -220,16 +205,34 @@ def _combinations(flags: list[BoolArray], n: int) -> tuple[list[tuple[bool, ...]
     packed = np.zeros(n, dtype=np.int64)
     for bit, flag in enumerate(flags):
         packed |= flag.astype(np.int64) << bit
-    distinct_packed, inverse = np.unique(packed, return_inverse=True)
+    distinct_packed, inverse = _distinct(packed, len(flags))
     combos = [tuple(bool(int(p) >> bit & 1) for bit in range(len(flags))) for p in distinct_packed]
-    return combos, np.asarray(inverse).reshape(-1)
+    return combos, inverse
+
+
+_COUNTED_BITS = 16  # up to 2^16 possible values: counted, not sorted
+
+
+def _distinct(packed: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(packed, return_inverse=True)`` for values in [0, 2^bits): with few bits, by counting
+    each value (one pass) rather than sorting the n lines (a city's rule has 10^5)."""
+    if bits > _COUNTED_BITS:
+        distinct, inverse = np.unique(packed, return_inverse=True)
+        return distinct, np.asarray(inverse).reshape(-1)
+    distinct = np.flatnonzero(np.bincount(packed, minlength=1 << bits))
+    number = np.zeros(1 << bits, dtype=np.int64)
+    number[distinct] = np.arange(len(distinct))
+    return distinct, number[packed]
 
 
 def candidate_table(population: Population, result: Result) -> pa.Table:
     """One row per line of a money rule whose final amount is positive."""
     rules = result.document.rules
     districts = _district_lookup(population)
-    pieces: list[pa.Table] = []
+    # One dictionary per text column for the whole table (an Arrow IPC file, several.py's and the
+    # chunked run's hand-over, takes no other dictionary in a later batch): text → number.
+    texts: dict[str, dict[str, int]] = {"readings": {}, "reason": {}}
+    pieces: list[dict[str, Any]] = []
     for lines in result.lines:
         spec = rules[lines.rule_id]
         if spec.kind not in MONEY_KINDS:
@@ -241,25 +244,37 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
         readings = "; ".join(f"{k}={v}" for k, v in sorted(lines.readings.items()))
         n = len(rows)
         pieces.append(
-            pa.table(
-                {
-                    "beneficiary": _text(lines.beneficiary, rows),
-                    "rule": pa.repeat(pa.scalar(spec.id, pa.string()), n),
-                    "kind": pa.repeat(pa.scalar(spec.kind, pa.string()), n),
-                    "subject": _text(lines.subject, rows),
-                    "project": _text(lines.project, rows),
-                    "district": districts(lines.beneficiary, rows),
-                    "amount_fen": final[rows].astype(np.int64),
-                    "amount": decimal_array(final[rows], MONEY_TYPE),
-                    "readings": _repeated(readings, n),
-                    "reason": _reason(spec, lines, rows),
-                },
-                schema=CANDIDATE_SCHEMA,
-            )
+            {
+                "beneficiary": _text(lines.beneficiary, rows),
+                "rule": pa.repeat(pa.scalar(spec.id, pa.string()), n),
+                "kind": pa.repeat(pa.scalar(spec.kind, pa.string()), n),
+                "subject": _text(lines.subject, rows),
+                "project": _text(lines.project, rows),
+                "district": districts(lines.beneficiary, rows),
+                "amount_fen": final[rows].astype(np.int64),
+                "amount": decimal_array(final[rows], MONEY_TYPE),
+                "readings": np.full(
+                    n, texts["readings"].setdefault(readings, len(texts["readings"])), np.int32
+                ),
+                "reason": _reason(spec, lines, rows, texts["reason"]),
+            }
         )
     if not pieces:
         return CANDIDATE_SCHEMA.empty_table()
-    return pa.concat_tables(pieces)
+    dictionaries = {name: pa.array(list(numbers), pa.string()) for name, numbers in texts.items()}
+    return pa.concat_tables(
+        [
+            pa.table(
+                piece
+                | {
+                    name: pa.DictionaryArray.from_arrays(pa.array(piece[name], pa.int32()), dictionary)
+                    for name, dictionary in dictionaries.items()
+                },
+                schema=CANDIDATE_SCHEMA,
+            )
+            for piece in pieces
+        ]
+    )
 
 
 def _district_lookup(population: Population) -> Callable[[Column, np.ndarray], pa.Array]:
@@ -280,9 +295,24 @@ def canonical_order(candidates: pa.Table, document: Document) -> pa.Table:
     """Rules in the document's order, then beneficiary, subject, project (and the rest, for ties)."""
     order = {spec.id: i for i, spec in enumerate(document.ordered_rules())}
     position = pa.array([order.get(r, len(order)) for r in candidates["rule"].to_pylist()], pa.int64())
-    keyed = candidates.append_column("_position", position)
-    keys = ["_position", "beneficiary", "subject", "project", "amount_fen", "reason"]
-    return keyed.sort_by([(k, "ascending") for k in keys]).drop_columns(["_position"])
+    keyed = candidates.append_column("_position", position).append_column(
+        "_reason", _rank(candidates["reason"])
+    )
+    keys = ["_position", "beneficiary", "subject", "project", "amount_fen", "_reason"]
+    return keyed.sort_by([(k, "ascending") for k in keys]).drop_columns(["_position", "_reason"])
+
+
+def _rank(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A text column as keys that sort as its texts do: Arrow sorts no dictionary column, so each line
+    takes the rank of its text among the dictionary's (chunks with different dictionaries are first
+    given one)."""
+    if not pa.types.is_dictionary(column.type):
+        return column
+    unified = column.unify_dictionaries()
+    if not unified.num_chunks:
+        return pa.chunked_array([], pa.uint64())
+    ranks = pc.rank(unified.chunk(0).dictionary, sort_keys="ascending", tiebreaker="dense")
+    return pa.chunked_array([ranks.take(chunk.indices) for chunk in unified.chunks], pa.uint64())
 
 
 def summary(candidates: pa.Table) -> dict[str, Any]:

@@ -95,6 +95,8 @@ def run_several(
         ]
         reports = _evaluate_all(jobs, workers, done)
         tables = [pa.ipc.open_file(r.file).read_all() for r in reports]
+        # Each population keeps its own dictionary of readings and reasons (a chunk each): the same
+        # values as one, and the Parquet writer takes chunks with different dictionaries.
         joined = pa.concat_tables(tables) if tables else batch.CANDIDATE_SCHEMA.empty_table()
     return reports, joined
 
