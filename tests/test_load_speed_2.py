@@ -20,13 +20,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from duixian.engine.identifiers import _ALPHABET, check_uscc, with_check_character
+from duixian.engine.identifiers import _ALPHABET, check_uscc
 from duixian.errors import InputError, InputErrors
 from duixian.population import load
 from duixian.population.checks import invalid_uscc
 from duixian.population.load import open_population, read_arrow_tables
 from duixian.population.schema import FieldSpec
 from duixian.population.synthetic import generate
+from uscc_samples import random_code
 
 # --- value checks on a dictionary's values --------------------------------------------------------
 
@@ -185,10 +186,7 @@ def test_every_mutation_of_a_code_is_judged_as_check_uscc_judges_it() -> None:
     rng = random.Random(11)
     codes = []
     for _ in range(40):
-        body = rng.choice("123456789ANY") + rng.choice("12359ABCDEFGHN")
-        body += "".join(rng.choice("0123456789") for _ in range(6))
-        body += "".join(rng.choice(_ALPHABET) for _ in range(9))
-        code = with_check_character(body) if rng.random() < 0.8 else body + rng.choice(_ALPHABET)
+        code = random_code(rng, "123456789ANY", "12359ABCDEFGHN", "0123456789", 0.8)
         codes.append(code)
         for at in range(18):
             for character in rng.sample(_ALPHABET + "IOSVZ镇-#", 4):
