@@ -139,13 +139,22 @@ class Table:
 
     def isin(self, column: str, values: Any) -> BoolArray:
         """``np.isin(self[column], values)``, each distinct word compared once."""
+        if not self._by_words(column):
+            return np.asarray(np.isin(self[column], values), dtype=bool)
         codes, words = self.categories(column)
         return np.asarray(np.isin(words, values), dtype=bool)[codes]
 
     def equals(self, column: str, value: Any) -> BoolArray:
         """``self[column] == value``, each distinct word compared once."""
+        if not self._by_words(column):
+            return np.asarray(self[column] == value, dtype=bool)
         codes, words = self.categories(column)
         return np.asarray(words == value, dtype=bool)[codes]
+
+    def _by_words(self, column: str) -> bool:
+        """Compare through the categories when they are at hand (the loader's dictionary) or the column
+        is long; a single case's few rows are compared as they are (numbering them costs more)."""
+        return column in self._categories or column in self._pending_categories or len(self) >= _FEW
 
     def rows_of(self, keys: Column, column: str = "id") -> npt.NDArray[np.intp]:
         """Row position of each key in ``column`` (-1 where absent); the index is built once per table."""
