@@ -16,7 +16,7 @@ from duixian.population import checks, load
 from duixian.population.load import (
     _has_space,
     _hashed_positions,
-    _ordered_run,
+    _numbered_run,
     _positions,
     _probed_positions,
     tables_equal,
@@ -61,6 +61,12 @@ def test_a_column_is_built_once_on_first_read_and_the_table_reads_as_an_eager_on
 def test_a_built_column_of_another_length_is_refused() -> None:
     with pytest.raises(ValueError, match="2 rows, not 3"):
         Table.built_on_read("loans", 3, {"id": lambda: _objects("a", "b")})["id"]
+
+
+def _ordered_run(ids: pa.Array) -> tuple[int, int] | None:
+    """The ordered run ``_numbered_run`` finds (None: none known)."""
+    found = _numbered_run(ids)
+    return None if found is None else found[0]
 
 
 def test_order_proves_distinct_ids_only_when_they_are() -> None:
@@ -125,7 +131,7 @@ def test_a_city_of_ordered_ids_is_searched_not_hashed() -> None:
     enterprises = [f"E{i:07d}" for i in range(1, 10_001)]
     ids = pa.array(banks + enterprises)
     borrowers = pa.array(sorted([f"E{i:07d}" for i in range(1, 10_001, 3)] * 2 + ["B0001", "E9999999"]))
-    run = load._ordered_run(ids)
+    run = _ordered_run(ids)
     assert run == (1, 10_002)  # B0001 sorts before the enterprises: the run starts there
     searched = load._searched_positions(ids, run, [borrowers, pa.array(["B0002"])])
     assert searched is not None

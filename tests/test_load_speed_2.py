@@ -234,14 +234,20 @@ def test_ids_in_stretches_of_one_width_are_numbered_as_byte_by_byte(
     assert load._byte_numbers(array.slice(1)) is not None
 
 
+def _ordered_run(ids: pa.Array) -> tuple[int, int] | None:
+    """The ordered run ``_numbered_run`` finds (None: none known)."""
+    found = load._numbered_run(ids)
+    return None if found is None else found[0]
+
+
 @given(st.lists(_ID_BYTES, max_size=60), st.lists(_ID_BYTES, max_size=6, unique=True))
 def test_the_ordered_run_is_proved_by_search_as_by_hashing(run: list[str], first: list[str]) -> None:
     """Found by searching the run as numbers, or (numbers refused) by hashing: the same answer."""
     ids = pa.array(first + sorted(set(run)), pa.string())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(load, "_byte_numbers", lambda text: None)
-        hashed = load._ordered_run(ids)
-    assert load._ordered_run(ids) == hashed
+        hashed = _ordered_run(ids)
+    assert _ordered_run(ids) == hashed
     if hashed is not None:
         assert len(set(ids.to_pylist())) == len(ids)
 
@@ -261,7 +267,7 @@ def test_keys_out_of_order_are_sorted_then_searched_and_found_as_hashing_finds(o
     arrays = [pa.array(keys), pa.array(keys[:50])]
     expected = [[ids.index(k) if k in ids else -1 for k in a.to_pylist()] for a in arrays]
     index = load._Ids(pa.array(ids))
-    numbered = index.numbered()
+    numbered = index.numbered
     assert numbered is not None and numbered[1] is not None  # the run's numbers, kept
     searched = load._searched_positions(index.text, numbered[0], arrays, numbered[1])
     assert searched is not None and [f.tolist() for f in searched] == expected

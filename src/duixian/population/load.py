@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -264,13 +264,10 @@ class _Ids:
 
     def __init__(self, text: pa.Array) -> None:
         self.text = text
-        self._numbered: tuple[tuple[int, int], _Numbers | None] | None = None
-        self._known = False
 
+    @cached_property
     def numbered(self) -> tuple[tuple[int, int], _Numbers | None] | None:
-        if not self._known:
-            self._numbered, self._known = _numbered_run(self.text), True
-        return self._numbered
+        return _numbered_run(self.text)
 
 
 class _IdIndex(dict[str, _Ids]):
@@ -323,7 +320,7 @@ def _positions(ids: pa.Array | _Ids, keys: list[pa.Array]) -> tuple[list[npt.NDA
     when they are fewer than the ids (only the keys are hashed, and each id is looked up among them:
     one probe a row, a table that stays in cache). Otherwise every id and key is hashed at once."""
     index = ids if isinstance(ids, _Ids) else _Ids(ids)
-    ids, numbered = index.text, index.numbered()
+    ids, numbered = index.text, index.numbered
     if numbered is not None:
         run, run_numbers = numbered
         searched = _searched_positions(ids, run, keys, run_numbers)
@@ -340,20 +337,13 @@ _RUNS = 64  # ids in more ascending runs than this are judged distinct by hashin
 _Numbers = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]  # ``_byte_numbers``
 
 
-def _ordered_run(ids: pa.Array) -> tuple[int, int] | None:
-    """(start, stop) of the ids' longest strictly ascending run, when the ids are known distinct
-    without hashing each: that run (a city's enterprises, numbered in order) and a few other runs
-    holding few ids (its banks, listed first), distinct among themselves and repeating no id of the
-    long run. None: not known."""
-    numbered = _numbered_run(ids)
-    return None if numbered is None else numbered[0]
-
-
 def _numbered_run(ids: pa.Array) -> tuple[tuple[int, int], _Numbers | None] | None:
-    """``_ordered_run``, and the run's ids as numbers when they were needed to find it (None: not
-    computed, or not strictly ascending as numbers): the other ids are looked for in the run by
-    binary search over those numbers, not by hashing the run (10 ms at 10^6), and the numbers
-    serve ``_searched_positions`` after."""
+    """((start, stop) of the ids' longest strictly ascending run, the run's ids as numbers), when the
+    ids are known distinct without hashing each: that run (a city's enterprises, numbered in order)
+    and a few other runs holding few ids (its banks, listed first), distinct among themselves and
+    repeating no id of the long run. None: not known. The numbers are those the other ids were looked
+    for by (binary search, not hashing the run: 10 ms at 10^6), and serve ``_searched_positions``
+    after; None when not computed, or not strictly ascending as numbers."""
     n = len(ids)
     if n < 2:
         return (0, n), None
@@ -402,7 +392,7 @@ _WIDEST = 8  # bytes: ids up to this long are searched as numbers (``_byte_numbe
 def _searched_positions(
     ids: pa.Array, run: tuple[int, int], keys: list[pa.Array], run_numbers: _Numbers | None = None
 ) -> list[npt.NDArray[np.intp]] | None:
-    """``_positions`` for distinct ids whose long run (``_ordered_run``; ``run_numbers``: its ids as
+    """``_positions`` for distinct ids whose long run (``_numbered_run``; ``run_numbers``: its ids as
     numbers, if known) holds most of them: each key array is searched for in the run as numbers
     (``_byte_numbers``, ``_search``: a key costs a few probes, not a pass over the ids as probing
     does, nor hashing each id); its keys not in the run, and the key arrays that are not numbers,
@@ -859,11 +849,8 @@ def _strings(array: pa.ChunkedArray | pa.Array) -> Column:
         return decoded
     array = array.fill_null("")
     if len(array) > _SAMPLE and pc.count_distinct(array.slice(0, _SAMPLE)).as_py() < _SAMPLE // 4:
-        encoded = pc.dictionary_encode(array)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        words = _object(encoded.dictionary.to_pylist())
-        gathered: Column = words[np.asarray(encoded.indices.to_numpy(zero_copy_only=False))]
+        codes, words = arrow_categories(array)
+        gathered: Column = words[codes]
         return gathered
     strings = array.to_numpy(zero_copy_only=False)
     return strings if strings.dtype == np.object_ else _object(strings)
