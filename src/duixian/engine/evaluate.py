@@ -44,6 +44,8 @@ def check_tables(document: Document, tables: Mapping[str, Table], year: int) -> 
     for name, table in tables.items():
         if "id" in table and len(table) > 1:
             errors += _duplicate_ids(tables, name)
+        elif "id" in table and "parent_row" not in table:
+            table.mark_distinct("id")  # one row or none: nothing to repeat
     for ref, target in document.references.items():
         table_name, column = ref.rsplit(".", 1)
         keys = tables[table_name][column]
@@ -84,6 +86,10 @@ def _duplicate_ids(tables: Mapping[str, Table], name: str) -> list[InputError]:
     owners = table["parent_row"].tolist() if "parent_row" in table else None
     keys = ids if owners is None else list(zip(owners, ids, strict=True))
     if len(set(keys)) == len(keys):  # the common case, at C speed
+        if owners is None:
+            # Known distinct from now on: the rules' lookups of the ids in themselves and g3's numbers
+            # of the lines' keys go by position (a single case's table is not checked by the loader).
+            table.mark_distinct("id")
         return []
     errors: list[InputError] = []
     seen: dict[object, int] = {}

@@ -140,7 +140,7 @@ class Table:
     def isin(self, column: str, values: Any) -> BoolArray:
         """``np.isin(self[column], values)``, each distinct word compared once."""
         if not self._by_words(column):
-            return np.asarray(np.isin(self[column], values), dtype=bool)
+            return _isin_few(self[column], values)
         codes, words = self.categories(column)
         return np.asarray(np.isin(words, values), dtype=bool)[codes]
 
@@ -207,6 +207,26 @@ class Table:
 
 
 _FEW_KEYS = 64  # keys fewer than a table's rows / this are found by one pass over the column
+
+
+def _isin_few(values: Column, wanted: Any) -> BoolArray:
+    """``np.isin(values, wanted)`` for a column of a few rows: texts wanted are looked up in a set
+    (1 µs for a single case's parties, where np.isin costs 9 µs; 76号 asks four times a case). A value
+    compares with a text as np.isin compares it (by ``==``), a hashable one also by its hash, which
+    agrees; anything else (a non-text wanted, an unhashable value) goes to np.isin itself."""
+    texts = wanted.tolist() if isinstance(wanted, np.ndarray) else wanted
+    if (
+        values.dtype == np.object_
+        and isinstance(texts, (list, tuple))
+        and all(isinstance(t, str) for t in texts)
+    ):
+        try:
+            return np.fromiter(
+                map(frozenset(texts).__contains__, values.tolist()), dtype=bool, count=len(values)
+            )
+        except TypeError:  # an unhashable value
+            pass
+    return np.asarray(np.isin(values, wanted), dtype=bool)
 
 
 def _categories_of(values: Column) -> Categories:
@@ -344,7 +364,12 @@ def shared_codes(arrays: list[Column]) -> tuple[list[npt.NDArray[np.int64]], int
         )
         found = codes, len(numbers)
     codes, count = found
-    return list(np.split(codes, np.cumsum(lengths)[:-1])) if arrays else [], count
+    # Sliced here, not by np.split: 6 µs a call against 0.4 (a single case's g3 numbers call it 4 times).
+    parts, start = [], 0
+    for length in lengths:
+        parts.append(codes[start : start + length])
+        start += length
+    return parts, count
 
 
 def _arrow_codes(values: Column) -> tuple[npt.NDArray[np.int64], int] | None:

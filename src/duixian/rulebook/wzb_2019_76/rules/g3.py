@@ -94,10 +94,12 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
     project_numbers = np.concatenate(what)
     shared = np.bincount(project_numbers[positive], minlength=projects) > 1
     maybe = np.flatnonzero(positive & shared[project_numbers])
-    _, inverse, counts = np.unique(keys[maybe], return_inverse=True, return_counts=True)
     conflicted = np.zeros(len(keys), dtype=bool)
-    conflicted[maybe[counts[inverse] > 1]] = True
-    with_prior_award = np.isin(keys, prior_keys)
+    # A single case's lines rarely share a project: each unique or isin skipped saves 10–30 µs.
+    if len(maybe):
+        _, inverse, counts = np.unique(keys[maybe], return_inverse=True, return_counts=True)
+        conflicted[maybe[counts[inverse] > 1]] = True
+    with_prior_award = np.isin(keys, prior_keys) if len(prior_keys) else np.zeros(len(keys), dtype=bool)
     capped = np.concatenate(
         [
             np.full(len(rows), DOC.rules[ln.rule_id].aggregate_cap is not None)
@@ -109,8 +111,8 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
     # contested projects are settled at once: the highest line wins, the first of equals.
     beneficiaries = np.concatenate(who)
     ordered = conflicted & (capped | with_prior_award)
-    ordered_keys = np.unique(keys[ordered])
-    ordered |= conflicted & np.isin(keys, ordered_keys)
+    if ordered.any():
+        ordered |= conflicted & np.isin(keys, np.unique(keys[ordered]))
     if all_in_order:
         ordered = conflicted
     # Per beneficiary number: settled one by one (a flag per number, read by each row's number).
@@ -277,7 +279,12 @@ def _cap_vectorised(ln: Lines, rows: np.ndarray, who: np.ndarray, caps: np.ndarr
     if caps is None or not len(rows):
         return
     assert ln.payable is not None
-    allowed, cut = cumulative_cap(who, ln.payable[rows], caps[rows])
+    if len(rows) == 1:  # nothing before it under its cap (a single case's loan): no grouping, 15 µs less
+        payable = ln.payable[rows]
+        allowed = np.clip(caps[rows], 0, payable)  # as cumulative_cap computes it, with nothing before
+        cut = allowed < payable
+    else:
+        allowed, cut = cumulative_cap(who, ln.payable[rows], caps[rows])
     label = _cap_label(ln)
     ln.adjustments[label][rows] = ln.payable[rows] - allowed
     ln.caps[label][rows] = cut
