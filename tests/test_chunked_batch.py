@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.feather as feather  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 from duixian.cli import app
 from duixian.distributed import chunks
 from duixian.distributed.chunks import (
+    SCRATCH,
     _by_chunk,
     _Cut,
     _filter_file,
@@ -24,6 +24,7 @@ from duixian.distributed.chunks import (
     _split,
     _table_files,
     _text_hash,
+    read_scratch,
     run_chunked,
 )
 from duixian.distributed.partition import _check_keys
@@ -203,7 +204,7 @@ def _split_files(path: Path, chunk: int, scratch: Path) -> tuple[_Cut, dict[str,
     cut = _Cut.of(plan, specs, files, document.references, chunk)
     scratch.mkdir()
     _split(cut, plan, specs, files, document.references, scratch)
-    return cut, {f.name: feather.read_table(f) for f in sorted(scratch.iterdir())}
+    return cut, {f.name.removesuffix(SCRATCH): read_scratch(f) for f in sorted(scratch.iterdir())}
 
 
 @pytest.mark.parametrize("document", ["wzb-2019-76", "wzjk-2019-71"])
@@ -257,14 +258,14 @@ def test_every_row_goes_to_the_chunk_its_key_names(
         got = {
             -1 if file.startswith("shared") else int(file.split(".")[0].removeprefix("chunk-")): part
             for file, part in written.items()
-            if file.split(".", 1)[1] == f"{name}.arrow" and not file.startswith("institution")
+            if file.split(".", 1)[1] == f"{name}" and not file.startswith("institution")
         }
         assert {n: part["_row"].to_pylist() for n, part in got.items()} == expected, name
         for number, part in got.items():
             assert part.drop_columns(["_row"]).to_pylist() == table.take(expected[number]).to_pylist()
     if document == "wzb-2019-76":
-        assert written[f"shared.{party}.arrow"].num_rows == len(shared & set(ids)) > 3
-        assert 5 in written[f"chunk-{cut.stray}.loans.arrow"]["_row"].to_pylist()
+        assert written[f"shared.{party}"].num_rows == len(shared & set(ids)) > 3
+        assert 5 in written[f"chunk-{cut.stray}.loans"]["_row"].to_pylist()
 
 
 @pytest.mark.parametrize(
@@ -296,18 +297,18 @@ def test_a_chunk_checks_its_lines_against_its_own_parties_not_the_shared(
     """A chunk's parties file holds the shared parties too; the enterprises its lines must pay are its own."""
     cut, written = _split_files(write(tmp_path / "pop", tables), 70, tmp_path / "scratch")
     shared = set(cut.shared.to_pylist())
-    assert shared and written["shared.parties.arrow"].num_rows == len(
+    assert shared and written["shared.parties"].num_rows == len(
         shared & set(tables["parties"]["id"].to_pylist())
     )
     for number in range(cut.chunks):
-        parties = written[f"chunk-{number}.parties.arrow"]
-        own = _own_ids(parties, tmp_path / "scratch" / "shared.parties.arrow")
+        parties = written[f"chunk-{number}.parties"]
+        own = _own_ids(parties, tmp_path / "scratch" / f"shared.parties{SCRATCH}")
         assert own is not None
         assert set(own.to_pylist()) == set(parties["id"].to_pylist()) - shared
-        assert len(own) == parties.num_rows - written["shared.parties.arrow"].num_rows
-    only_shared = written["shared.parties.arrow"]
-    assert _own_ids(only_shared, tmp_path / "scratch" / "shared.parties.arrow") is None
-    assert _own_ids(parties, tmp_path / "scratch" / "none.arrow") == parties["id"]
+        assert len(own) == parties.num_rows - written["shared.parties"].num_rows
+    only_shared = written["shared.parties"]
+    assert _own_ids(only_shared, tmp_path / "scratch" / f"shared.parties{SCRATCH}") is None
+    assert _own_ids(parties, tmp_path / "scratch" / f"none{SCRATCH}") == parties["id"]
 
 
 def test_the_institution_rows_taken_on_the_way_equal_a_read_of_their_own(
@@ -333,7 +334,7 @@ def test_the_institution_rows_taken_on_the_way_equal_a_read_of_their_own(
     _, read_again = _split_files(path, 70, tmp_path / "b")
     assert on_the_way.keys() == read_again.keys()
     for name in ("loans", "parties", "parties.qualifications", "prior_awards"):
-        assert on_the_way[f"institution.{name}.arrow"].num_rows > 0, name
+        assert on_the_way[f"institution.{name}"].num_rows > 0, name
     for name, table in on_the_way.items():
         assert table.equals(read_again[name]), name
 

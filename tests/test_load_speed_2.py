@@ -227,7 +227,7 @@ def test_ids_in_stretches_of_one_width_are_numbered_as_byte_by_byte(
     array = pa.array([t.encode("latin-1") for t in texts], pa.binary()).cast(pa.string(), safe=False)
     numbered = load._byte_numbers(array)
     assert numbered is not None
-    numbers, lengths = numbered
+    numbers, lengths, _ = numbered
     data = [t.encode("latin-1") for t in texts]
     assert numbers.tolist() == [int.from_bytes(d.ljust(8, b"\x00"), "big") for d in data]
     assert lengths.tolist() == [len(d) for d in data]
@@ -245,7 +245,7 @@ def test_the_ordered_run_is_proved_by_search_as_by_hashing(run: list[str], first
     """Found by searching the run as numbers, or (numbers refused) by hashing: the same answer."""
     ids = pa.array(first + sorted(set(run)), pa.string())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(load, "_byte_numbers", lambda text: None)
+        patch.setattr(load, "_byte_numbers", lambda text, prefix="": None)
         hashed = _ordered_run(ids)
     assert _ordered_run(ids) == hashed
     if hashed is not None:
@@ -275,6 +275,42 @@ def test_keys_out_of_order_are_sorted_then_searched_and_found_as_hashing_finds(o
     assert distinct and [f.tolist() for f in found] == expected
     hashed, _ = load._hashed_positions(pa.array(ids), arrays)
     assert [h.tolist() for h in hashed] == expected
+
+
+@pytest.mark.parametrize("prefix", ["E0", "镇0"])
+def test_ids_over_8_bytes_with_one_prefix_are_searched_after_it_and_found_as_hashing_finds(
+    prefix: str,
+) -> None:
+    """A city of 10^7 numbers its enterprises ``E00000001`` … (9 bytes): numbered after their shared
+    prefix, not hashed. Keys without the prefix (banks, a text that is the prefix plus more), keys
+    longer than the run's, and an id that is only the prefix are each found where hashing finds them."""
+    rng = np.random.default_rng(5)
+    banks = [f"B{i:03d}" for i in range(20, 0, -1)]
+    ids = banks + [prefix] + [f"{prefix}{i:07d}" for i in range(1, 20_001, 3)]
+    odd = [prefix, f"{prefix}00000001", f"{prefix}0000001x", prefix[:-1], "E1", "x", "B001", "B999", "镇"]
+    keys = [ids[i] for i in rng.integers(0, len(ids), 9000)] + odd * 3
+    arrays = [pa.array(keys), pa.array(odd)]
+    expected = [[ids.index(k) if k in ids else -1 for k in a.to_pylist()] for a in arrays]
+    index = load._Ids(pa.array(ids))
+    numbered = index.numbered
+    assert numbered is not None and numbered[1] is not None and numbered[1].prefix.startswith(prefix)
+    searched = load._searched_positions(index.text, numbered[0], arrays, numbered[1])
+    assert searched is not None and [f.tolist() for f in searched] == expected
+    found, distinct = load._positions(index, arrays)
+    assert distinct and [f.tolist() for f in found] == expected
+    hashed, _ = load._hashed_positions(pa.array(ids), arrays)
+    assert [h.tolist() for h in hashed] == expected
+
+
+def test_a_repeated_id_after_the_prefix_is_not_taken_for_distinct() -> None:
+    """The run's other ids (banks …) are checked against the run after its prefix as well."""
+    run = [f"E{i:08d}" for i in range(5000)]
+    found = load._numbered_run(pa.array(["B1", "B2", *run]))
+    assert found is not None and found[0] == (2, 5002) and found[1] is not None
+    assert found[1].prefix == "E0000" and found[1].values.tolist() == [
+        int(t[5:].encode().hex(), 16) << 32 for t in run
+    ]
+    assert load._numbered_run(pa.array(["B1", run[7], *run])) is None
 
 
 # --- lists as tuples --------------------------------------------------------------------------------
