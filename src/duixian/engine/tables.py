@@ -411,10 +411,13 @@ def cumulative_cap(
     n = len(amounts)
     if n == 0:
         return amounts.copy(), np.zeros(0, dtype=bool)
-    inverse = group_codes(group_keys)  # which group, not the groups' order, decides the result
-    order = np.lexsort((np.arange(n), inverse))
+    # Which group, not the groups' order, decides the result. Whole numbers (g3's beneficiary numbers)
+    # are grouped as they are, in one stable sort: numbering them first sorted them once more.
+    keys = np.asarray(group_keys)
+    codes = keys if np.issubdtype(keys.dtype, np.integer) else group_codes(keys)
+    order = np.argsort(codes, kind="stable")  # by group, rows in order within each
     a = amounts[order]
-    g = inverse[order]
+    g = codes[order]
     running = np.cumsum(a)
     group_start = np.r_[True, g[1:] != g[:-1]]
     offsets = np.maximum.accumulate(np.where(group_start, running - a, 0))

@@ -18,6 +18,10 @@ def interest_days(ctx: Context, start: Column, end: Column) -> tuple[IntArray, C
     not), the banking convention. Returns (days, first day, last day) per loan.
     """
     first = np.maximum(start, np.datetime64(ctx.year_start))
-    last = np.minimum(end - ONE_DAY, np.datetime64(ctx.year_end))
-    days = np.maximum((last - first).astype(np.int64) + 1, 0)
+    last = end - ONE_DAY
+    # In place: at 10^6 loans each array of a million not made saves its first touch of memory.
+    np.minimum(last, np.datetime64(ctx.year_end), out=last)
+    days = (last - first).view(np.int64)  # (NaT: the least int64, as astype gives)
+    days += 1
+    np.maximum(days, 0, out=days)
     return days, first, last

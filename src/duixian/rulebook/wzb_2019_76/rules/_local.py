@@ -22,7 +22,11 @@ def located(ctx: Context, ids: Column) -> BoolArray:
 
 def local_bank(ctx: Context, ids: Column) -> BoolArray:
     """我市银行业金融机构."""
-    return _parties.is_kind(ctx, ids, "bank") & located(ctx, ids)
+    # Per party first, then gathered once: c1's 10^6 loans' lenders (two gathers cost ~2 ms more).
+    per_party = ctx.once(
+        "parties.local_bank", lambda: _parties.of_kind(ctx, "bank") & _parties.in_wenzhou(ctx)
+    )
+    return np.asarray(_parties.at(ctx, per_party, ids), dtype=bool)
 
 
 def local_financial(ctx: Context, ids: Column) -> BoolArray:
@@ -33,8 +37,11 @@ def local_financial(ctx: Context, ids: Column) -> BoolArray:
 
 def private_enterprise(ctx: Context, ids: Column) -> BoolArray:
     """g4 民营企业: an enterprise (not a financial institution) that is not state-, HMT- or foreign-controlled."""
-    private = np.asarray(_parties.at(ctx, _parties.private(ctx), ids), dtype=bool)
-    return np.asarray(_parties.is_kind(ctx, ids, "enterprise") & private, dtype=bool)
+    # Per party first, then gathered once (c4a and c4b ask of 10^6 loans' borrowers).
+    per_party = ctx.once(
+        "parties.private_enterprise", lambda: _parties.of_kind(ctx, "enterprise") & _parties.private(ctx)
+    )
+    return np.asarray(_parties.at(ctx, per_party, ids), dtype=bool)
 
 
 def small_micro_enterprise(ctx: Context, ids: Column) -> BoolArray:

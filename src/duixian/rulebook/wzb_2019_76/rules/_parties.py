@@ -120,6 +120,10 @@ def qualified(
 
 def is_kind(ctx: Context, ids: Column, kind: str) -> BoolArray:
     """Whether each named party is of ``kind`` (an id naming no party is of no kind)."""
+    return np.asarray(at(ctx, of_kind(ctx, kind), ids), dtype=bool)
+
+
+def of_kind(ctx: Context, kind: str) -> BoolArray:
+    """Per party: of ``kind``."""
     # Compared once per party (by code), then gathered as flags: text compared per row costs far more.
-    of_kind = ctx.once(f"parties.kind.{kind}", lambda: ctx.table("parties").equals("kind", kind))
-    return np.asarray(at(ctx, of_kind, ids), dtype=bool)
+    return ctx.once(f"parties.kind.{kind}", lambda: ctx.table("parties").equals("kind", kind))

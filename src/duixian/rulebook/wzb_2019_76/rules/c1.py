@@ -10,7 +10,7 @@ from duixian.engine.money import IntArray, mul_div_round
 from duixian.engine.rules import Context, Lines, Step, keys, make_lines
 from duixian.engine.tables import Column, constant
 from duixian.rulebook.wzb_2019_76.document import DOC
-from duixian.rulebook.wzb_2019_76.rules import _parties
+from duixian.rulebook.wzb_2019_76.rules import _local, _parties
 from duixian.rulebook.wzb_2019_76.rules._loans import interest_days
 
 LPR_SCALE = 10_000  # LPR in basis points of a whole: 4.15% → 415
@@ -42,9 +42,7 @@ def loan_subsidy(ctx: Context) -> Lines:
     rate = ctx.rate("wzb-2019-76.c1.rate")
     raw = mul_div_round([loans["principal"], lpr_days, rate.numerator], LPR_SCALE * basis * rate.denominator)
 
-    lender_is_local_bank = _parties.is_kind(ctx, loans["lender"], "bank") & _parties.at(
-        ctx, _parties.in_wenzhou(ctx), loans["lender"]
-    )
+    lender_is_local_bank = _local.local_bank(ctx, loans["lender"])
     return make_lines(
         "wzb-2019-76.c1",
         beneficiary=loans["borrower"],
@@ -92,7 +90,7 @@ def _lpr_day_sum(
     if ctx.reading("wzb-2019-76.c1.lpr_tenor") == "by_term":
         # 5年以上: a term of more than five years, and only once a 5-year LPR exists.
         five_year = (_add_years(start, 5) < end) & (start >= FIVE_YEAR_LPR_FROM)
-    tenor = TENORS[five_year.astype(np.intp)]  # the two words, not a new text per loan
+    tenor = np.where(five_year, TENORS[1:], TENORS[:1])  # the two words, not a new text per loan
     fixing = np.maximum(start, POLICY_START)
     lpr_bp, published = ctx.param_per_row("lpr.one_year", fixing, LPR_SCALE)
     if five_year.any():
@@ -124,13 +122,15 @@ def _add_years(dates: Column, years: int) -> Column:
 
     By month and day, not by day-of-year: a day-of-year offset lands a day late across a leap year.
     """
-    days = dates.astype("datetime64[D]").astype(np.int64)
+    days = dates.astype("datetime64[D]", copy=False).view(np.int64)  # day numbers, not copied
     first, last = (int(days.min()), int(days.max())) if len(days) else (0, 0)
     if len(days) and last - first < len(days):  # in Python integers: NaT (the least int64) cannot wrap
         # A city's loans start on a few thousand days: shift each day once, then look the rows up
-        # (calendar arithmetic costs far more per row than a lookup).
-        shifted_days = _shift_years(np.arange(first, last + 1).astype("datetime64[D]"), years)
-        looked_up: Column = shifted_days[days - first]
+        # (calendar arithmetic costs far more per row than a lookup). From day 0 where that is still
+        # fewer days than rows (~18 000, 10^6 loans): the rows read the table by their own numbers.
+        offset = 0 if first >= 0 and last < len(days) else first
+        shifted_days = _shift_years(np.arange(offset, last + 1).astype("datetime64[D]"), years)
+        looked_up: Column = shifted_days[days if offset == 0 else days - offset]
         return looked_up
     return _shift_years(dates, years)
 

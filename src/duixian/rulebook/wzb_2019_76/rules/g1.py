@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-import operator
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -83,11 +83,23 @@ def _per_party(ctx: Context) -> dict[str, BoolArray]:
 def _year_listed(years_per_party: Column, year: int) -> BoolArray:
     """Per party, whether ``year`` is among its listed years (a tuple or list per party). Asked only of
     the parties with a year listed: a city has a million parties, almost all with none."""
-    listing = np.flatnonzero(years_per_party.astype(bool))  # a non-empty tuple or list is true, in C
+    # Those not equal to the empty tuple (what the loader and models give a party with none), compared
+    # in C: 7 ms at 10^6 parties, where asking each value's truth (astype(bool)) costs 16–28 ms. An
+    # empty list also differs from (), and is then found to hold nothing, as is anything false.
+    listing = np.flatnonzero(np.not_equal(years_per_party, _NO_YEARS))
     listed = np.zeros(len(years_per_party), dtype=bool)
-    found = map(operator.contains, years_per_party[listing].tolist(), repeat(year))
+    found = map(_holds, years_per_party[listing].tolist(), repeat(year))
     listed[listing] = np.fromiter(found, dtype=bool, count=len(listing))
     return listed
+
+
+_NO_YEARS = np.empty((), dtype=object)
+_NO_YEARS[()] = ()
+
+
+def _holds(years: Any, year: int) -> bool:
+    """``year`` is among ``years`` (a value that is false lists none: None)."""
+    return bool(years) and year in years
 
 
 def _checks_at(
@@ -102,10 +114,12 @@ def _checks_at(
     hit = gathered.get(id(rows))
     if hit is not None and hit[0] is rows:  # held, so its id stays its own
         return hit[1]
-    checks = {
-        label: np.asarray(_parties.take(passed, rows, False), dtype=bool)
-        for label, passed in per_party.items()
-    }
+    if len(rows) and rows.min() >= 0:  # every party found (asked once, not once per check)
+        checks = {label: np.asarray(passed, dtype=bool)[rows] for label, passed in per_party.items()}
+    else:
+        checks = {
+            label: np.asarray(gather(passed, rows, False), dtype=bool) for label, passed in per_party.items()
+        }
     gathered[id(rows)] = (rows, checks)
     return checks
 

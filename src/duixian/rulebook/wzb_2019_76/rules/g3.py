@@ -68,10 +68,10 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
         for switch in ("wzb-2019-76.g3.compare_stage", "wzb-2019-76.rounding"):
             ln.readings[switch] = ctx.reading(switch)
         ln.payable = ln.amount.copy()
-        ln.adjustments[G3] = np.zeros(len(ln), dtype=np.int64)
+        ln.adjustments[G3] = _zeros(len(ln), np.int64)
         if DOC.rules[ln.rule_id].aggregate_cap is not None:
-            ln.adjustments[_cap_label(ln)] = np.zeros(len(ln), dtype=np.int64)
-            ln.caps[_cap_label(ln)] = np.zeros(len(ln), dtype=bool)
+            ln.adjustments[_cap_label(ln)] = _zeros(len(ln), np.int64)
+            ln.caps[_cap_label(ln)] = _zeros(len(ln), bool)
     if not cash:
         return
     prior = _prior_awards(ctx)
@@ -89,10 +89,13 @@ def settle(ctx: Context, all_lines: list[Lines], *, all_in_order: bool = False) 
     # A project is contested when two or more clauses would pay something for it, or when it was
     # already rewarded elsewhere (prior awards).
     positive = amounts > 0
-    # Only a project that two positive lines share can be contested: counted by its number first,
-    # the (beneficiary, project) pairs are then sorted for those lines only.
+    # Only a project that two positive lines share can be contested: found among the positive lines'
+    # project numbers, sorted (not counted per number: a count per loan's number is 10 MB at 10^6
+    # loans), then the (beneficiary, project) pairs are sorted for those lines only.
     project_numbers = np.concatenate(what)
-    shared = np.bincount(project_numbers[positive], minlength=projects) > 1
+    paying = np.sort(project_numbers[positive])
+    shared = np.zeros(projects, dtype=bool)
+    shared[paying[1:][paying[1:] == paying[:-1]]] = True
     maybe = np.flatnonzero(positive & shared[project_numbers])
     conflicted = np.zeros(len(keys), dtype=bool)
     # A single case's lines rarely share a project: each unique or isin skipped saves 10–30 µs.
@@ -157,7 +160,7 @@ def _settle_highest(
         rows = live[k][order[mine] - offsets[k]]
         assert ln.payable is not None
         ln.payable[rows] = 0
-        ln.adjustments[G3][rows] = ln.amount[rows]
+        _written(ln.adjustments, G3)[rows] = ln.amount[rows]
         ln.note_each(rows.tolist(), _losing_notes(cash, winner_rule[project[mine]], best[project[mine]]))
 
 
@@ -258,6 +261,27 @@ def _rows_by_beneficiary(
     return dict(sorted(out.items()))
 
 
+def _zeros(n: int, dtype: type) -> np.ndarray:
+    """n zeros for a line's deductions or cap flags. A city's are a read-only view of a single zero
+    (most lines are never deducted nor capped: c4b's 10^6 loans, none; a zeroed array of a million
+    int64 costs 2–10 ms, mostly its first touch of memory); ``_written`` makes the array on the first
+    write. A single case's few lines get the array at once (the view costs more than it saves)."""
+    if n < _FEW_LINES:
+        return np.zeros(n, dtype=dtype)
+    return np.broadcast_to(np.zeros(1, dtype=dtype), (n,))
+
+
+_FEW_LINES = 1000
+
+
+def _written(columns: dict[str, np.ndarray], label: str) -> np.ndarray:
+    """``columns[label]`` to write into: the zeros of ``_zeros`` made an array of their own first."""
+    values = columns[label]
+    if not values.flags.writeable:
+        values = columns[label] = np.zeros(len(values), dtype=values.dtype)
+    return values
+
+
 def _cap_label(ln: Lines) -> str:
     return f"单户年度上限（{DOC.rules[ln.rule_id].aggregate_cap}）"
 
@@ -268,7 +292,10 @@ def _caps(ctx: Context, ln: Lines) -> np.ndarray:
     assert spec.aggregate_cap is not None
     cap_value = ctx.params[spec.aggregate_cap].at(ctx.year_start)
     ln.parameters[spec.aggregate_cap] = cap_value
-    caps = np.full(len(ln), int(cap_value.value), dtype=np.int64)
+    n, cap_fen = len(ln), int(cap_value.value)
+    # A city's: a read-only view of the one cap (an array of c1's 10^6 would cost 2–5 ms; only the
+    # live rows' are read).
+    caps = np.full(n, cap_fen, dtype=np.int64) if n < _FEW_LINES else np.broadcast_to(np.int64(cap_fen), (n,))
     if spec.id == "wzb-2019-76.c1" and ln.readings.get("wzb-2019-76.c1.cap_period") == "policy_period":
         caps = np.maximum(caps - _received_before(ctx, ln, spec.id), 0)
     return caps
@@ -285,10 +312,14 @@ def _cap_vectorised(ln: Lines, rows: np.ndarray, who: np.ndarray, caps: np.ndarr
         cut = allowed < payable
     else:
         allowed, cut = cumulative_cap(who, ln.payable[rows], caps[rows])
-    label = _cap_label(ln)
-    ln.adjustments[label][rows] = ln.payable[rows] - allowed
-    ln.caps[label][rows] = cut
-    ln.payable[rows] = allowed
+    # Written where the cap cut only: elsewhere the line keeps its amount and nothing is deducted (the
+    # deductions and flags of these rows are still 0, as ``settle`` made them).
+    cut_rows = rows[cut]
+    if len(cut_rows):
+        label = _cap_label(ln)
+        _written(ln.adjustments, label)[cut_rows] = ln.payable[cut_rows] - allowed[cut]
+        _written(ln.caps, label)[cut_rows] = True
+        ln.payable[cut_rows] = allowed[cut]
 
 
 def _settle_beneficiary(
@@ -340,7 +371,7 @@ def _settle_project(
         assert ln.payable is not None
         if i != winner:
             ln.payable[r] = 0
-            ln.adjustments[G3][r] = ln.amount[r]
+            _written(ln.adjustments, G3)[r] = ln.amount[r]
             if ln.amount[r] > 0:
                 ln.note(
                     r,
@@ -348,7 +379,8 @@ def _settle_project(
                 )
     assert w_lines.payable is not None
     w_lines.payable[w_row] = best
-    w_lines.adjustments[G3][w_row] = deducted
+    if deducted:
+        _written(w_lines.adjustments, G3)[w_row] = deducted
     for note in notes:
         w_lines.note(w_row, note)
     capped = int(w_lines.amount[w_row]) - deducted - best
@@ -356,8 +388,8 @@ def _settle_project(
         remaining[w_lines.rule_id] -= best
         if capped > 0:
             label = _cap_label(w_lines)
-            w_lines.adjustments[label][w_row] = capped
-            w_lines.caps[label][w_row] = True
+            _written(w_lines.adjustments, label)[w_row] = capped
+            _written(w_lines.caps, label)[w_row] = True
             w_lines.note(
                 w_row,
                 f"单户年度上限剩余额度 {format_fen(best + remaining[w_lines.rule_id])} 元，本笔削减 {format_fen(capped)} 元",
