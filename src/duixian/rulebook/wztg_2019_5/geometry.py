@@ -16,12 +16,14 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import shapely  # type: ignore[import-untyped]
-from pyproj import Transformer
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -191,6 +193,10 @@ def gk3_epsg(lon: float) -> int:
 
 @cache
 def _transformer(epsg: int) -> Transformer:
+    # Imported here: pyproj costs 0.08–0.13 s to import, paid by every process that loads the rulebook
+    # (a command, a batch worker), and only a zone's distances need it.
+    from pyproj import Transformer
+
     return Transformer.from_crs(CGCS2000_GEOGRAPHIC, epsg, always_xy=True)
 
 
