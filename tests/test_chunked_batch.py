@@ -4,6 +4,7 @@ line, every column; errors name rows by their position in the whole population, 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from duixian.distributed.chunks import (
     _split,
     _table_files,
     _text_hash,
+    _unscaled_decimals,
     read_scratch,
     run_chunked,
 )
@@ -187,6 +189,46 @@ def test_the_chunk_hash_is_fnv_over_the_last_16_bytes() -> None:
     sliced = keys.slice(7, 50)  # its offsets start inside the buffers
     assert _text_hash(sliced).tolist() == [_fnv(t) for t in texts[7:57]]
     assert _text_hash(pa.array(["", ""], pa.string())).tolist() == [_fnv("")] * 2  # no data at all
+
+
+@pytest.mark.parametrize("width", [0, 1, 5, 9, 16, 18, 40])
+def test_ids_of_one_length_hash_as_any_text(width: int) -> None:
+    """Texts of one length are hashed as the rows of a byte matrix: the same FNV as byte by byte."""
+    rng = np.random.default_rng(width)
+    texts = ["".join(rng.choice(list("0123456789ABCDEFGHJKLMNPQRTUWXY"), width)) for _ in range(200)]
+    texts += ["温" * (width // 3) + "x" * (width % 3)] * 3  # as many bytes, fewer characters
+    keys = pa.array(texts, pa.string())
+    assert len({len(t.encode()) for t in texts}) == 1
+    assert _text_hash(keys).tolist() == [_fnv(t) for t in texts]
+    assert _text_hash(keys.slice(11, 60)).tolist() == [_fnv(t) for t in texts[11:71]]
+    mixed = pa.array([*texts[:5], "E1"], pa.string())  # one other length: byte by byte
+    assert _text_hash(mixed).tolist() == [_fnv(t) for t in [*texts[:5], "E1"]]
+
+
+def test_money_crosses_the_scratch_as_unscaled_integers(tmp_path: Path) -> None:
+    """A decimal of at most 18 digits is written as its unscaled int64 and read back as the same
+    decimal: nulls, signs, the widest values, a slice; a wider decimal as it is."""
+    money = pa.decimal128(16, 2)
+    values = [Decimal("0.01"), None, Decimal("-12345.67"), Decimal("99999999999999.99"), Decimal(0)]
+    values += [Decimal("-99999999999999.99"), Decimal("3.5")]
+    wide = pa.array([Decimal(10) ** 30, None, Decimal(-1), Decimal(2), Decimal(3), Decimal(4), Decimal(5)])
+    batch = pa.RecordBatch.from_pydict({"amount": pa.array(values, money), "wide": wide, "n": list(range(7))})
+    for number, part in enumerate((batch, batch.slice(1, 5), batch.slice(2, 0))):
+        narrowed = _unscaled_decimals(part)
+        assert narrowed.schema.field("amount").type == pa.int64()
+        assert narrowed.schema.field("wide").type == wide.type  # 31 digits: not in 64 bits
+        assert narrowed["amount"].to_pylist() == [
+            None if v is None else int(v * 100) for v in part["amount"].to_pylist()
+        ]
+        file = tmp_path / f"part-{number}{SCRATCH}"
+        with pa.ipc.new_stream(file, narrowed.schema) as writer:
+            writer.write_batch(narrowed)
+            writer.write_batch(narrowed.slice(1))  # a batch whose arrays start inside their buffers
+        read = read_scratch(file)
+        assert read.schema.field("amount").type == money
+        assert read.to_pylist() == [*part.to_pylist(), *part.to_pylist()[1:]]
+    assert _unscaled_decimals(batch.select(["n"])) is not None
+    assert _unscaled_decimals(batch.select(["n", "wide"])).schema == batch.select(["n", "wide"]).schema
 
 
 def _in_row_groups(path: Path, rows: int) -> Path:
