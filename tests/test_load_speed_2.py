@@ -302,6 +302,40 @@ def test_ids_over_8_bytes_with_one_prefix_are_searched_after_it_and_found_as_has
     assert [h.tolist() for h in hashed] == expected
 
 
+@given(
+    st.sampled_from(["E0", "镇", "a\x00"]),
+    st.integers(0, 9),
+    st.lists(st.tuples(st.booleans(), st.text(alphabet="09az\x00镇", min_size=9, max_size=9)), min_size=1),
+    st.integers(0, 3),
+)
+def test_texts_of_one_length_are_numbered_after_the_prefix_as_sliced_texts_are(
+    prefix: str, tail: int, rows: list[tuple[bool, str]], skip: int
+) -> None:
+    """In place (one length in bytes) or sliced in Arrow (any texts): the same numbers and lengths of
+    the texts with the prefix, -1 for those without; a slice of the array alike; tails over 8 bytes
+    refused by both."""
+    other = "x" * len(prefix.encode())  # as many bytes, not the prefix
+    bodies = [body.encode()[:tail].decode(errors="ignore") for _, body in rows]
+    width = min(len(b.encode()) for b in bodies)
+    bodies = [b.encode()[:width].decode(errors="ignore") for b in bodies]  # (one length, if it can be)
+    texts = [(prefix if has else other) + body for (has, _), body in zip(rows, bodies, strict=True)]
+    array = pa.array(texts, pa.string()).slice(min(skip, len(texts) - 1))
+    one_length = len({len(t.encode()) for t in array.to_pylist()}) == 1
+    in_place = load._after_prefix_of_one_length(array, prefix.encode())
+    sliced = load._after_prefix_sliced(array, prefix)
+    if sliced is None:  # over 8 bytes after the prefix
+        assert in_place is None
+        return
+    if not one_length:
+        assert in_place is None
+        return
+    assert in_place is not None
+    with_prefix = np.asarray(sliced.lengths) >= 0
+    assert np.asarray(in_place.lengths).tolist() == np.asarray(sliced.lengths).tolist()
+    assert in_place.values[with_prefix].tolist() == sliced.values[with_prefix].tolist()
+    assert in_place.prefix == sliced.prefix == prefix
+
+
 def test_a_repeated_id_after_the_prefix_is_not_taken_for_distinct() -> None:
     """The run's other ids (banks …) are checked against the run after its prefix as well."""
     run = [f"E{i:08d}" for i in range(5000)]
