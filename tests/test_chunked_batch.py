@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
@@ -21,11 +22,13 @@ from duixian.distributed.chunks import (
     _by_chunk,
     _Cut,
     _filter_file,
+    _ids_at,
     _own_ids,
     _split,
     _table_files,
     _text_hash,
     _unscaled_decimals,
+    paid_on_both_sides,
     read_scratch,
     run_chunked,
 )
@@ -238,6 +241,35 @@ def _in_row_groups(path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.mark.parametrize("document", ["wzb-2019-76", "wzjk-2019-71"])
+def test_the_cut_reads_only_the_row_groups_of_the_set_aside_parties_ids(
+    tmp_path: Path, document: str
+) -> None:
+    """The ids of the parties at some rows, from their row groups only, are the column's at those rows;
+    and the plan's count of hashed parties (each shared or pooled id taken to name one) is the count of
+    the parties neither shared nor pooled."""
+    if document == "wzb-2019-76":
+        path, party = _in_row_groups(write(tmp_path / "pop", rich_tables()), 7), "parties"
+    else:
+        path, party = _in_row_groups(write_71(tmp_path / "pop", rich_tables_71()), 7), "enterprises"
+    file = path / f"{party}.parquet"
+    ids = pq.read_table(file)["id"].combine_chunks()
+    assert pq.ParquetFile(file).metadata.num_row_groups > 2
+    rng = np.random.default_rng(1)
+    for rows in (
+        np.array([], dtype=np.intp),
+        np.array([0, len(ids) - 1]),
+        np.sort(rng.choice(len(ids), 9, False)),
+    ):
+        assert _ids_at(file, rows).to_pylist() == ids.take(pa.array(rows, pa.int64())).to_pylist()
+    pop = open_population(path)
+    assert pop.document.case_model is not None
+    specs = population_schema(pop.document.case_model).tables
+    cut = _Cut.of(plan_for(pop.document), specs, _table_files(path, pop.document), pop.document.references, 5)
+    set_aside = pc.is_in(ids, value_set=pa.concat_arrays([cut.shared, cut.pooled]))
+    assert cut.enterprises == len(ids) - pc.sum(set_aside).as_py() > 0
+
+
 def _split_files(path: Path, chunk: int, scratch: Path) -> tuple[_Cut, dict[str, pa.Table]]:
     document = open_population(path).document
     assert document.case_model is not None
@@ -387,3 +419,11 @@ def test_a_line_paid_outside_its_chunk_is_refused() -> None:
     _check_keys(candidates, pa.chunked_array([["E1", "E8"], ["E2", "E3", "E9"]]))
     with pytest.raises(RuntimeError, match="paid to 'E8'"):  # the first stray line's beneficiary
         _check_keys(candidates, pa.chunked_array([["E1", "E2", "E3"]]))
+
+
+def test_beneficiaries_paid_by_both_sides_are_found_among_the_tasks_answers() -> None:
+    """Enterprise-side tasks' beneficiaries against the institution task's: those in both, once each."""
+    chunks = [pa.array(["E1", "B2", "E3"]), pa.array(["E4", "G1"]), pa.array([], pa.string())]
+    assert paid_on_both_sides(chunks, [pa.array(["B2", "G1", "B9"])]) == ["B2", "G1"]
+    assert paid_on_both_sides(chunks, []) == paid_on_both_sides([], [pa.array(["B2"])]) == []
+    assert paid_on_both_sides(chunks, [pa.array(["E9"])]) == []
