@@ -5,7 +5,6 @@ made on first write, caps filled by integer groups, candidates' districts taken 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 from fractions import Fraction
 from pathlib import Path
@@ -15,8 +14,6 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
-from duixian import rulebook
-from duixian.engine.evaluate import evaluate
 from duixian.engine.money import mul_div_round
 from duixian.engine.parameters import DatedValue, Parameter, Source
 from duixian.engine.rules import Lines, keys
@@ -25,6 +22,7 @@ from duixian.population import batch, open_population
 from duixian.population.synthetic import generate
 from duixian.rulebook.wzb_2019_76.rules import _loans, _local, _parties, c1, g1, g3
 from rich_population import rich_tables, write
+from unsettled_lines import unsettled
 
 SOURCE = Source("test", "1", "quote")
 
@@ -124,15 +122,7 @@ def test_cumulative_cap_of_whole_numbers_equals_that_of_their_texts() -> None:
 
 
 def _settled(path: Path, monkeypatch: pytest.MonkeyPatch, few_lines: int) -> list[Any]:
-    pop = open_population(path)
-    raw = evaluate(
-        dataclasses.replace(pop.document, finalisers=[]),
-        pop.tables,
-        pop.year,
-        rulebook.parameters(),
-        pop.readings,
-        extras={"case": pop.case},
-    )
+    raw = unsettled(path)
     lines = copy.deepcopy(raw.lines)
     monkeypatch.setattr(g3, "_FEW_LINES", few_lines)
     g3.settle(raw.context, lines)

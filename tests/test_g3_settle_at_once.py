@@ -4,31 +4,20 @@ deductions and the notes must be those of settling every contested project one b
 from __future__ import annotations
 
 import copy
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from duixian import rulebook
-from duixian.engine.evaluate import evaluate
-from duixian.population import open_population
 from duixian.population.synthetic import generate
 from duixian.rulebook.wzb_2019_76.rules import g3
 from rich_population import rich_tables, write
+from unsettled_lines import unsettled
 
 
 def _settled_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any], int]:
-    pop = open_population(path)
-    raw = evaluate(
-        dataclasses.replace(pop.document, finalisers=[]),
-        pop.tables,
-        pop.year,
-        rulebook.parameters(),
-        pop.readings,
-        extras={"case": pop.case},
-    )
+    raw = unsettled(path)
     at_once, in_order = copy.deepcopy(raw.lines), copy.deepcopy(raw.lines)
     settled_at_once = 0
     highest = g3._settle_highest

@@ -264,17 +264,23 @@ def test_keys_out_of_order_are_sorted_then_searched_and_found_as_hashing_finds(o
         keys = sorted(keys[:4000]) + sorted(keys[4000:])
     elif order == "ascending":
         keys = sorted(keys)
-    arrays = [pa.array(keys), pa.array(keys[:50])]
+    _searched_as_hashing_finds(ids, [pa.array(keys), pa.array(keys[:50])])
+
+
+def _searched_as_hashing_finds(ids: list[str], arrays: list[pa.Array]) -> load._Numbers:
+    """Each key's row among the ids, found by search in the ids' numbered run, by ``_positions`` and by
+    hashing: the rows a list finds. Returns the run's numbers (kept by the index)."""
     expected = [[ids.index(k) if k in ids else -1 for k in a.to_pylist()] for a in arrays]
     index = load._Ids(pa.array(ids))
     numbered = index.numbered
-    assert numbered is not None and numbered[1] is not None  # the run's numbers, kept
+    assert numbered is not None and numbered[1] is not None
     searched = load._searched_positions(index.text, numbered[0], arrays, numbered[1])
     assert searched is not None and [f.tolist() for f in searched] == expected
     found, distinct = load._positions(index, arrays)
     assert distinct and [f.tolist() for f in found] == expected
     hashed, _ = load._hashed_positions(pa.array(ids), arrays)
     assert [h.tolist() for h in hashed] == expected
+    return numbered[1]
 
 
 @pytest.mark.parametrize("prefix", ["E0", "镇0"])
@@ -289,17 +295,7 @@ def test_ids_over_8_bytes_with_one_prefix_are_searched_after_it_and_found_as_has
     ids = banks + [prefix] + [f"{prefix}{i:07d}" for i in range(1, 20_001, 3)]
     odd = [prefix, f"{prefix}00000001", f"{prefix}0000001x", prefix[:-1], "E1", "x", "B001", "B999", "镇"]
     keys = [ids[i] for i in rng.integers(0, len(ids), 9000)] + odd * 3
-    arrays = [pa.array(keys), pa.array(odd)]
-    expected = [[ids.index(k) if k in ids else -1 for k in a.to_pylist()] for a in arrays]
-    index = load._Ids(pa.array(ids))
-    numbered = index.numbered
-    assert numbered is not None and numbered[1] is not None and numbered[1].prefix.startswith(prefix)
-    searched = load._searched_positions(index.text, numbered[0], arrays, numbered[1])
-    assert searched is not None and [f.tolist() for f in searched] == expected
-    found, distinct = load._positions(index, arrays)
-    assert distinct and [f.tolist() for f in found] == expected
-    hashed, _ = load._hashed_positions(pa.array(ids), arrays)
-    assert [h.tolist() for h in hashed] == expected
+    assert _searched_as_hashing_finds(ids, [pa.array(keys), pa.array(odd)]).prefix.startswith(prefix)
 
 
 @given(

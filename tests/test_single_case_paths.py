@@ -92,16 +92,8 @@ def test_check_tables_marks_only_checked_top_level_ids(document: str, case: dict
 
 def test_a_nested_list_repeating_ids_of_other_parents_is_not_marked() -> None:
     """Ids of a nested list are unique within their parent only (two pilots may each have land sale 1)."""
-    case = yaml.safe_load(
-        """
-year: 2020
-parties:
-  - {id: E1, qualifications: [{kind: national_high_tech, valid_from: 2019-01-01, valid_to: 2022-12-31}]}
-  - {id: B1, kind: bank, district: 鹿城区}
-loans:
-  - {id: L1, borrower: E1, lender: B1, principal: 1000000, start_date: 2020-05-01, end_date: 2021-05-01}
-"""
-    )
+    case = yaml.safe_load(C1)  # (defined below, with the cases run one after another)
+    del case["document"]
     _, tables = case_tables(rulebook.documents()["wzb-2019-76"], case)
     assert tables["loans"].is_distinct("id") and tables["parties"].is_distinct("id")
     nested = Table("x.items", {"id": np.asarray(["1", "1"], dtype=object), "parent_row": np.asarray([0, 1])})
