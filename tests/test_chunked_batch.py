@@ -23,7 +23,7 @@ from duixian.distributed.chunks import (
     _Cut,
     _filter_file,
     _ids_at,
-    _own_ids,
+    _own_parties,
     _split,
     _table_files,
     _text_hash,
@@ -374,15 +374,20 @@ def test_a_chunk_checks_its_lines_against_its_own_parties_not_the_shared(
     assert shared and written["shared.parties"].num_rows == len(
         shared & set(tables["parties"]["id"].to_pylist())
     )
+    shared_file = tmp_path / "scratch" / f"shared.parties{SCRATCH}"
     for number in range(cut.chunks):
         parties = written[f"chunk-{number}.parties"]
-        own = _own_ids(parties, tmp_path / "scratch" / f"shared.parties{SCRATCH}")
-        assert own is not None
-        assert set(own.to_pylist()) == set(parties["id"].to_pylist()) - shared
-        assert len(own) == parties.num_rows - written["shared.parties"].num_rows
-    only_shared = written["shared.parties"]
-    assert _own_ids(only_shared, tmp_path / "scratch" / f"shared.parties{SCRATCH}") is None
-    assert _own_ids(parties, tmp_path / "scratch" / f"none{SCRATCH}") == parties["id"]
+        own = _own_parties("parties", _rows(parties), shared_file)
+        assert own is not None and own.table == "parties"
+        assert set(parties["id"].filter(own.own).to_pylist()) == set(parties["id"].to_pylist()) - shared
+        assert own.own.sum() == parties.num_rows - written["shared.parties"].num_rows
+    assert _own_parties("parties", _rows(written["shared.parties"]), shared_file) is None
+    everyone = _own_parties("parties", _rows(parties), tmp_path / "scratch" / f"none{SCRATCH}")
+    assert everyone is not None and everyone.own.all() and len(everyone.own) == parties.num_rows
+
+
+def _rows(table: pa.Table) -> np.ndarray:
+    return np.asarray(table["_row"].to_numpy(), dtype=np.int64)
 
 
 def test_the_institution_rows_taken_on_the_way_equal_a_read_of_their_own(

@@ -44,6 +44,7 @@ from duixian.distributed.partition import (
     OUTPUT_SCHEMA,
     SIDE,
     Job,
+    OwnParties,
     evaluate_tables,
 )
 from duixian.distributed.plan import ENTERPRISE, INSTITUTION, Plan, plan_for
@@ -647,12 +648,12 @@ def evaluate_chunk(job: Job, side: str, number: int, scratch: Path) -> pa.Table:
             positions[name] = np.zeros(0, dtype=np.int64)
             continue
         table = parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
-        rows = np.asarray(table[ROW].to_numpy(), dtype=np.int64)
+        rows = np.asarray(table[ROW].to_numpy())  # (int32 as written: not widened, 3 ms a chunk)
         if np.any(rows[1:] < rows[:-1]):  # each file is in population order: the institution task merges
             order = np.argsort(rows, kind="stable")
             table, rows = table.take(order), rows[order]
         if side == ENTERPRISE and name == party:
-            enterprises = _own_ids(table, scratch / f"shared.{name}{SCRATCH}")
+            enterprises = _own_parties(name, rows, scratch / f"shared.{name}{SCRATCH}")
         positions[name] = rows
         raw[name] = table.drop_columns([ROW])
     return evaluate_tables(job, side, raw, positions, enterprises)
@@ -711,14 +712,20 @@ def _decimal_of_unscaled(unscaled: pa.Array, decimal: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(decimal, n, [validity, pa.py_buffer(words)], unscaled.null_count, offset)
 
 
-def _own_ids(parties: pa.Table, shared: Path) -> pa.ChunkedArray | None:
-    """The ids of a chunk's own parties (not the shared ones its file holds too): every enterprise-side
-    line must pay one of these. None if it has none (no line to check)."""
+def _own_parties(table: str, rows: np.ndarray, shared: Path) -> OwnParties | None:
+    """A chunk's own parties (not the shared ones its file holds too), by their rows of its party
+    table, whose ``_row`` are ``rows`` (ascending): every enterprise-side line must pay one of these.
+    None if it has shared parties only (no line to check)."""
+    own = np.ones(len(rows), dtype=bool)
     if not shared.exists():
-        return parties["id"]
-    rows = read_scratch(shared)[ROW]
-    own = pc.invert(pc.is_in(parties[ROW], value_set=rows.combine_chunks()))
-    return parties["id"].filter(own) if pc.any(own).as_py() else None
+        return OwnParties(table, own)
+    if len(rows):
+        shared_rows = np.asarray(read_scratch(shared)[ROW].to_numpy(), dtype=np.int64)
+        # The few shared rows found by bisection, not the chunk's 10^6 rows hashed (and their ids
+        # filtered): 20 ms → well under 1.
+        at = np.minimum(np.searchsorted(rows, shared_rows), len(rows) - 1)
+        own[at[rows[at] == shared_rows]] = False
+    return OwnParties(table, own) if own.any() else None
 
 
 # --- files ------------------------------------------------------------------------------------------
