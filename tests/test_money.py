@@ -51,6 +51,17 @@ def test_products_beyond_int64_fall_back_to_exact_python_integers() -> None:
     assert got.tolist() == [(9 * 10**15 * 415 * 366 * 2 + 3_600_000) // 7_200_000]
 
 
+def test_numbers_beyond_int64_given_as_numpy_makes_them_stay_exact() -> None:
+    """numpy holds 10**19 as uint64: taken as int64 it wrapped negative (5 × 10**19 / 10**18 was -42)."""
+    assert int(mul_div_round([5, 10**19], 10**18)) == 50
+    assert mul_div_round([np.array([3, 2**63 + 1], dtype=np.uint64)], 2).tolist() == [2, 2**62 + 1]
+    with pytest.raises(OverflowError):  # a result beyond int64 is refused, not wrapped
+        mul_div_round([np.array([2**64 - 1], dtype=np.uint64)], 1)
+    with pytest.raises(ZeroDivisionError):
+        mul_div_round([[1]], [0])
+    assert mul_div_round([[7]], np.array([10**19], dtype=np.uint64)).tolist() == [0]  # not "not positive"
+
+
 def test_cap_reports_where_it_bound() -> None:
     amounts, bound = cap(np.array([100, 200, 300]), 200)
     assert amounts.tolist() == [100, 200, 200]

@@ -75,6 +75,8 @@ def _as_column(x: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[np.objec
     arr = np.asarray(x)
     if arr.dtype == np.object_:
         return arr
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+        return arr.astype(object)  # 10^19 and more (numpy made them uint64): exact, not wrapped negative
     return arr.astype(np.int64, copy=False)
 
 
