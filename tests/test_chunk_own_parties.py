@@ -11,9 +11,10 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
+from chunk_scratch import split
 from duixian import rulebook
 from duixian.distributed import chunks, partition
-from duixian.distributed.chunks import SCRATCH, _columns, _Cut, _split, _table_files, evaluate_chunk
+from duixian.distributed.chunks import SCRATCH, _columns, _Cut, evaluate_chunk
 from duixian.distributed.partition import Job, OwnParties, _check_keys, _pays_own_parties
 from duixian.distributed.plan import ENTERPRISE, INSTITUTION, plan_for
 from duixian.population.load import read_meta
@@ -23,18 +24,14 @@ from rich_population import rich_tables, rich_tables_71, write, write_71
 
 def _scratch(path: Path, chunk: int, scratch: Path) -> tuple[Job, _Cut]:
     """The population cut into chunks in ``scratch``, and the job its tasks are given (as ``run_chunked``)."""
+    cut, plan, files = split(path, chunk, scratch)
     meta = read_meta(path)
-    document = rulebook.documents()[meta.document]
-    assert document.case_model is not None
-    plan, specs = plan_for(document), population_schema(document.case_model).tables
-    files = _table_files(path, document)
-    cut = _Cut.of(plan, specs, files, document.references, chunk)
-    scratch.mkdir()
-    _split(cut, plan, specs, files, document.references, scratch)
+    case_model = rulebook.documents()[meta.document].case_model
+    assert case_model is not None
     job = Job(
         meta=meta.model_dump(mode="json"),
         rule_ids={side: tuple(sorted(plan.rules(side))) for side in (ENTERPRISE, INSTITUTION)},
-        present={name: tuple(_columns(files.get(name))) for name in specs},
+        present={name: tuple(_columns(files.get(name))) for name in population_schema(case_model).tables},
     )
     return job, cut
 

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
 
+from chunk_scratch import split
 from duixian.cli import app
 from duixian.distributed import chunks
 from duixian.distributed.chunks import (
@@ -24,7 +25,6 @@ from duixian.distributed.chunks import (
     _filter_file,
     _ids_at,
     _own_parties,
-    _split,
     _table_files,
     _text_hash,
     _unscaled_decimals,
@@ -271,13 +271,7 @@ def test_the_cut_reads_only_the_row_groups_of_the_set_aside_parties_ids(
 
 
 def _split_files(path: Path, chunk: int, scratch: Path) -> tuple[_Cut, dict[str, pa.Table]]:
-    document = open_population(path).document
-    assert document.case_model is not None
-    plan, specs = plan_for(document), population_schema(document.case_model).tables
-    files = _table_files(path, document)
-    cut = _Cut.of(plan, specs, files, document.references, chunk)
-    scratch.mkdir()
-    _split(cut, plan, specs, files, document.references, scratch)
+    cut, _, _ = split(path, chunk, scratch)
     return cut, {f.name.removesuffix(SCRATCH): read_scratch(f) for f in sorted(scratch.iterdir())}
 
 
