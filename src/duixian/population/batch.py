@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from duixian import rulebook
 from duixian.engine.document import Document
 from duixian.engine.evaluate import Result, evaluate
+from duixian.engine.money import IntArray
 from duixian.engine.rules import MONEY_KINDS, Context, Formula, KeyColumn, Keys, Lines, RuleSpec
 from duixian.engine.tables import BoolArray, Column, Table, gather
 from duixian.population.load import Population
@@ -231,6 +233,17 @@ def _distinct(packed: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     return distinct, number[packed]
 
 
+def candidate_rows(result: Result) -> Iterator[tuple[Lines, IntArray, npt.NDArray[np.intp]]]:
+    """Each money rule's lines that pay something: (lines, their final amounts, the rows paid)."""
+    for lines in result.lines:
+        if result.document.rules[lines.rule_id].kind not in MONEY_KINDS:
+            continue
+        final = lines.final()
+        rows = np.flatnonzero(final > 0)
+        if len(rows):
+            yield lines, final, rows
+
+
 def candidate_table(population: Population, result: Result) -> pa.Table:
     """One row per line of a money rule whose final amount is positive."""
     rules = result.document.rules
@@ -239,14 +252,8 @@ def candidate_table(population: Population, result: Result) -> pa.Table:
     # chunked run's hand-over, takes no other dictionary in a later batch): text → number.
     texts: dict[str, dict[str, int]] = {"readings": {}, "reason": {}}
     pieces: list[dict[str, Any]] = []
-    for lines in result.lines:
+    for lines, final, rows in candidate_rows(result):
         spec = rules[lines.rule_id]
-        if spec.kind not in MONEY_KINDS:
-            continue
-        final = lines.final()
-        rows = np.flatnonzero(final > 0)
-        if not len(rows):
-            continue
         readings = "; ".join(f"{k}={v}" for k, v in sorted(lines.readings.items()))
         n = len(rows)
         ids_text: dict[int, pa.Array | None] = {}  # (the lines hold the ids arrays: their ids stay theirs)
