@@ -38,8 +38,10 @@ def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def progress_bar() -> Progress:
-    """The progress bar of long jobs (batch, reform): on stderr, gone when done."""
+def progress_bar(auto_refresh: bool = True) -> Progress:
+    """The progress bar of long jobs (batch, reform): on stderr, gone when done. Without
+    ``auto_refresh`` it has no refresh thread and is redrawn on each ``update(..., refresh=True)``: a
+    job that starts worker processes then forks them ready to work (population.workers)."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -47,6 +49,7 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        auto_refresh=auto_refresh,
     )
 
 

@@ -148,11 +148,12 @@ def _batch_chunked(
     population: Path, out_file: Path, rule: list[str] | None, as_json: bool, chunk: int, workers: int
 ) -> None:
     meta = read_meta(population)
-    with progress_bar() as progress:
+    with progress_bar(auto_refresh=False) as progress:
         task = progress.add_task("分块", total=None)
 
         def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=f"分块 {done}/{total}")
+            description = f"分块 {done}/{total}"
+            progress.update(task, completed=done, total=total, description=description, refresh=True)
 
         run = run_chunked(population, out_file, chunk, workers, advance, rule)
     t0 = time.perf_counter()
@@ -186,11 +187,11 @@ def _batch_several(
     populations: list[Path], out_file: Path, rule: list[str] | None, as_json: bool, workers: int
 ) -> None:
     start = time.perf_counter()
-    with progress_bar() as progress:
+    with progress_bar(auto_refresh=False) as progress:
         task = progress.add_task("人群", total=len(populations))
 
         def finished(report: Any) -> None:
-            progress.update(task, advance=1, description=f"人群 {report.document} 完成")
+            progress.update(task, advance=1, description=f"人群 {report.document} 完成", refresh=True)
 
         reports, candidates = run_several(populations, rule, workers, finished)
     wall = time.perf_counter() - start

@@ -22,7 +22,6 @@ import collections
 import concurrent.futures
 import functools
 import json
-import multiprocessing
 import shutil
 import tempfile
 import time
@@ -60,6 +59,7 @@ from duixian.population.load import (
 )
 from duixian.population.memory import reuse_freed_memory
 from duixian.population.schema import TableSpec, population_schema
+from duixian.population.workers import prepare_for_work, worker_pool
 
 ROW = "_row"  # a row's position in its table over the whole population (for errors, and order)
 # A decimal column fitting 64 bits (money: decimal128(16,2)) crosses the scratch as its unscaled int64,
@@ -122,7 +122,7 @@ def run_chunked(
     # mimalloc hands every freed page back, and the driver spent 1.1 s more system time faulting them in).
     reuse_freed_memory()
     scratch = Path(tempfile.mkdtemp(prefix="duixian-chunks-", dir=output.parent))
-    pool = _warm_pool(workers)  # the workers import duixian and parse the rulebook while we cut
+    pool = _warm_pool(workers)  # before the cut starts Arrow's threads: forked ready to work
     try:
         cut = _Cut.of(plan, specs, files, document.references, chunk_entities)
         t1 = time.perf_counter()
@@ -570,28 +570,18 @@ def paid_on_both_sides(enterprise_side: list[pa.Array], institution_side: list[p
 
 
 def _warm_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    """``workers`` worker processes, started now, each parsing the rulebook as it starts (None: one
-    worker, the driver itself). Spawned, not forked: a fork of a process with Arrow's thread pools
-    running may hang."""
+    """``workers`` worker processes, started now (None: one worker, the driver itself): forked with
+    the rulebook parsed, or spawned and parsing it while we cut (``population.workers``)."""
     if workers == 1:
         return None
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
-    for _ in range(workers):  # each submission with no idle worker starts one
-        pool.submit(_warm)
-    return pool
+    return worker_pool(workers, initializer=_warm)
 
 
 def _warm() -> None:
-    """What every task needs first: duixian imported, the rulebook parsed (once per worker), freed
-    memory kept for the next chunk from the first chunk's reading on."""
+    """A spawned worker's start: freed memory kept for the next chunk from the first chunk's reading
+    on, and what every task needs (the rulebook, pandas) done while the driver plans."""
     reuse_freed_memory()
-    rulebook.documents()
-    rulebook.parameters()
-    rulebook.register()
-    # Arrow's first conversion to numpy imports pandas (0.3–0.6 s): here, while the driver plans,
-    # not in the worker's first chunk.
-    pa.array([0]).to_numpy()
+    prepare_for_work()
 
 
 def _results(

@@ -4,14 +4,13 @@ The documents share no line, no cap and no fund, so each population is evaluated
 its own and a city's whole rulebook takes about as long as its largest document, not the sum of all.
 The driver evaluates the first population itself while worker processes take the others; each
 writes its candidates to an Arrow file and the driver joins them in the order the populations were
-given. Workers are spawned, not forked (a fork of a process whose Arrow thread pools are running may
-hang), and each parses the rulebook as it starts, while the driver is already at work.
+given. Workers are forked with the rulebook parsed where that is safe, else spawned, each parsing the
+rulebook as it starts while the driver is already at work (``population.workers``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from duixian import rulebook
 from duixian.errors import InputError
 from duixian.population import batch
 from duixian.population.load import open_population, read_meta
+from duixian.population.workers import prepare_for_work, worker_pool
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,7 @@ def _evaluate_all(jobs: list[Job], workers: int, done: Callable[[Evaluated], Non
             reports.append(evaluate_to_file(*job))
             report(reports[-1])
         return reports
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers - 1, len(jobs) - 1), mp_context=context, initializer=rulebook.load
-    )
+    pool = worker_pool(min(workers - 1, len(jobs) - 1), initializer=prepare_for_work)
     out: list[Evaluated | None] = [None] * len(jobs)
     try:
         futures = {pool.submit(evaluate_to_file, *job): i for i, job in enumerate(jobs) if i > 0}
