@@ -69,6 +69,7 @@ def test_chunks_equal_the_whole_population(
     assert run.candidates == got.num_rows == whole.num_rows > 100
     assert any("g3" in r for r in whole["reason"].to_pylist())  # prior awards were deducted
     assert canonical_order(got, document).to_pylist() == whole.to_pylist()
+    assert got.schema.remove_metadata() == whole.schema.remove_metadata()  # non-null as batch's
     assert got.schema.metadata[b"document"] == b"wzb-2019-76"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("duixian-chunks-")]  # scratch removed
 

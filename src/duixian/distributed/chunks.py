@@ -40,7 +40,6 @@ from duixian import rulebook
 from duixian.distributed.partition import (
     ERROR_FIELD,
     ERROR_REASON,
-    OUTPUT_SCHEMA,
     SIDE,
     Job,
     OwnParties,
@@ -49,6 +48,7 @@ from duixian.distributed.partition import (
 from duixian.distributed.plan import ENTERPRISE, INSTITUTION, Plan, plan_for
 from duixian.engine.document import Document
 from duixian.errors import InputError, InputErrors
+from duixian.population.batch import CANDIDATE_SCHEMA
 from duixian.population.load import (
     META_FILE,
     SHOWN_ERRORS,
@@ -720,7 +720,8 @@ def _own_parties(table: str, rows: np.ndarray, shared: Path) -> OwnParties | Non
 
 # --- files ------------------------------------------------------------------------------------------
 
-_CANDIDATES = pa.schema([f for f in OUTPUT_SCHEMA if f.name not in (SIDE, ERROR_FIELD, ERROR_REASON)])
+# The output's schema is `duixian batch`'s, not nullable: a task that left a value out is refused at the cast.
+_CANDIDATES = CANDIDATE_SCHEMA
 
 
 def _table_files(path: Path, document: Document) -> dict[str, Path]:
