@@ -87,10 +87,14 @@ def test_timing_of_a_late_application() -> None:
 @pytest.mark.parametrize(
     ("year", "applied_on", "reason"),
     [
-        (2019, "2020-01-31", "came into force"),  # the day before 附则5's 2020-02-01
-        (2019, "2019-12-31", "came into force"),
-        (2021, "2022-01-01", "2021-12-31"),  # the day after it expired
-        (2021, "2020-06-01", "before the year concerned"),  # cannot apply for 2021 in 2020
+        (
+            2019,
+            "2020-01-31",
+            "早于温政办〔2019〕76号的施行日期 2020-02-01",
+        ),  # the day before 附则5's 2020-02-01
+        (2019, "2019-12-31", "早于温政办〔2019〕76号的施行日期"),
+        (2021, "2022-01-01", "晚于受理申请的最后一天 2021-12-31"),  # the day after it expired
+        (2021, "2020-06-01", "早于所属年度 2021 年的开始"),  # cannot apply for 2021 in 2020
     ],
 )
 def test_applied_outside_the_policy_is_an_input_error(year: int, applied_on: str, reason: str) -> None:

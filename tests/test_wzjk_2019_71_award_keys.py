@@ -60,11 +60,11 @@ def test_each_bad_key_is_named_by_its_row() -> None:
         calculate_case(_case(awards))
     got = [(e.field, e.reason) for e in caught.value.errors]
     assert got == [
-        ("other_zone_awards[1].project", "dev:D1 belongs to enterprise 'E1', not 'E2'"),
-        ("other_zone_awards[2].project", "no ip_works row has id 'W9'"),
+        ("other_zone_awards[1].project", "dev:D1 属于企业 'E1'，不属于 'E2'"),
+        ("other_zone_awards[2].project", "ip_works 中没有 id 为 'W9' 的记录"),
         (
             "other_zone_awards[3].project",
-            "a broadband project is the enterprise's own: expected 'broadband:E2'",
+            "宽带项目是企业自身的项目：应写作“broadband:E2”",
         ),
-        ("other_zone_awards[4].project", "no dev_projects row has id 'D2'"),
+        ("other_zone_awards[4].project", "dev_projects 中没有 id 为 'D2' 的记录"),
     ]

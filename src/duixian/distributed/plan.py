@@ -155,7 +155,7 @@ def plan_for(document: Document) -> Plan:
     if document.id not in PLANS:
         raise InputError(
             "document",
-            f"no Spark partition plan for {document.id} (have: {', '.join(PLANS)}); use `duixian batch`",
+            f"{document.id} 没有 Spark 分区方案（已有：{'、'.join(PLANS)}）；请改用 `duixian batch`",
         )
     plan = PLANS[document.id]
     problems = plan.problems(document)

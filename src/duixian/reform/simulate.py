@@ -156,13 +156,9 @@ def simulate(population: Population, reform: Reform, progress: Progress | None =
     """Evaluate the population under the baseline and under the reform; compare line sums."""
     document = population.document
     if reform.document.id != document.id:
-        raise InputError(
-            "document", f"the reform is of {reform.document.id}, the population of {document.id}"
-        )
+        raise InputError("document", f"改革方案属于 {reform.document.id}，人群属于 {document.id}")
     if reform.start.year > population.year:
-        raise InputError(
-            "from", f"{reform.start} is after the population's year {population.year}: nothing would change"
-        )
+        raise InputError("from", f"{reform.start} 晚于人群的年度 {population.year}：不会改变任何结果")
     base = rulebook.parameters()
     scenarios: dict[str, tuple[ParameterSet, Readings]] = {
         "baseline": (base, population.readings),

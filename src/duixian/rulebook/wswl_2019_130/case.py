@@ -46,9 +46,7 @@ class Implementer(Strict):
     def _district_enterprise_has_a_district(cls, value: str, info: ValidationInfo) -> str:
         district = info.data.get("district")
         if value == "区属" and district in ("市本级", "市外"):
-            raise ValueError(
-                f"a 区属企业 is paid through its district finance bureau (四（二）), but district is {district!r}"
-            )
+            raise ValueError(f"区属企业由所在区财政局拨付（四（二）），但 district 为 {district!r}")
         return value
 
 

@@ -88,7 +88,7 @@ class FinancialInstitution(Strict):
     @classmethod
     def _base(cls, value: Decimal) -> Decimal:
         if value <= 0:
-            raise ValueError("must be positive: growth year on year needs last year's balance as its base")
+            raise ValueError("应为正数：同比增长以上年余额为基数")
         return value
 
 

@@ -71,7 +71,7 @@ class Pilot(Strict):
     @model_validator(mode="after")
     def _both_units(self) -> Pilot:
         if (self.planning_unit_ha is None) != (self.implementation_unit_ha is None):
-            raise ValueError("give both planning_unit_ha and implementation_unit_ha (or neither)")
+            raise ValueError("planning_unit_ha 与 implementation_unit_ha 须同时给出（或都不给出）")
         return self
 
 

@@ -80,7 +80,7 @@ class Qualification(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Qualification:
         if self.valid_to < self.valid_from:
-            raise ValueError("valid_to is before valid_from")
+            raise ValueError("valid_to 早于 valid_from")
         return self
 
 
@@ -119,8 +119,8 @@ class Party(Strict):
         if value is None and info.field_name in measures and info.data.get("size_class") is None:
             needed = "、".join(MEASURE_NAMES[m] for m in measures)
             raise ValueError(
-                f"required to classify a party of industry {industry!r} under 工信部联企业〔2011〕300号 "
-                f"(needs {needed}); or give size_class"
+                f"必填：行业为 {industry!r} 的主体按工信部联企业〔2011〕300号 划型，需要{needed}；"
+                "或直接给出 size_class"
             )
         return value
 
@@ -147,7 +147,7 @@ class Loan(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Loan:
         if self.end_date <= self.start_date:
-            raise ValueError("end_date must be after start_date")
+            raise ValueError("end_date 应晚于 start_date")
         return self
 
 
@@ -204,10 +204,10 @@ class BondIssue(Strict):
     @model_validator(mode="after")
     def _shares(self) -> BondIssue:
         if self.lead_underwriters and sum(u.share for u in self.lead_underwriters) != 100:
-            raise ValueError("lead_underwriters shares must add up to 100")
+            raise ValueError("lead_underwriters 的承销比例合计应为 100")
         institutions = [u.institution for u in self.lead_underwriters]
         if len(set(institutions)) != len(institutions):
-            raise ValueError("an institution appears twice among lead_underwriters")
+            raise ValueError("同一机构在 lead_underwriters 中出现两次")
         return self
 
 

@@ -99,7 +99,7 @@ class Household(Strict):
 
     id: str
     district: District
-    month: Month = Field(description="the month the allowance is for (2019-10)")
+    month: Month = Field(description="补助所属月份（如 2019-10）")
     # A household living together (共同生活的家庭成员) is a family, never a hundred people; the bound
     # catches typos and keeps standard × members and income × members far inside int64 fen.
     members: int = Field(ge=1, le=MAX_MEMBERS, description="共同生活的家庭成员人数（1–99）")
@@ -110,7 +110,7 @@ class Household(Strict):
     def _one_income(self) -> Household:
         if (self.income_per_capita is None) == (self.income_total is None):
             raise PydanticCustomError(
-                "income", "give exactly one of income_per_capita (人均月收入) and income_total (家庭月总收入)"
+                "income", "income_per_capita（人均月收入）与 income_total（家庭月总收入）应给出且只给出其一"
             )
         return self
 

@@ -31,17 +31,17 @@ def _not_negative(value: Decimal) -> Decimal:
 
 
 class Observation(Strict):
-    indicator: int = Field(ge=1, le=INDICATOR_COUNT, description="序号 1–22 in the annex table")
-    year: int = Field(ge=BASE_YEAR + 1, le=TARGET_YEAR, description="the year observed, 2019–2022")
+    indicator: int = Field(ge=1, le=INDICATOR_COUNT, description="附件表中的序号 1–22")
+    year: int = Field(ge=BASE_YEAR + 1, le=TARGET_YEAR, description="观测年度，2019–2022")
     value: Annotated[Decimal, AfterValidator(_not_negative)] = Field(
-        max_digits=20, decimal_places=6, description="observed value, in the indicator's unit (≥ 0)"
+        max_digits=20, decimal_places=6, description="观测值，按该指标的单位（≥ 0）"
     )
 
 
 class Series(Strict):
     id: str
-    label: str = Field("", description="what the series covers, e.g. 温州都市区（核心区）")
-    source: str = Field(min_length=1, description="where the values come from; invented values must say so")
+    label: str = Field("", description="该组数据的范围，如 温州都市区（核心区）")
+    source: str = Field(min_length=1, description="数据来源；虚构的数据须注明")
     observations: list[Observation]
 
     @model_validator(mode="after")
@@ -52,7 +52,7 @@ class Series(Strict):
             if key in seen:
                 raise PydanticCustomError(
                     "duplicate_observation",
-                    "observations[{k}]: indicator {i} in {y} is given twice (also observations[{j}])",
+                    "observations[{k}]：第{i}项指标 {y} 年的值给出了两次（另见 observations[{j}]）",
                     {"k": k, "i": o.indicator, "y": o.year, "j": seen[key]},
                 )
             seen[key] = k

@@ -54,7 +54,7 @@ def _printed_base(quote: str, number: int, name: str, unit: str, attribute: str,
     """The 2018 value exactly as the row prints it: what lies between the attribute and the target."""
     head, tail = f"{number} {name} {unit} {attribute} ", f" {target}"
     if not (quote.startswith(head) and quote.endswith(tail)):
-        raise ValueError(f"第{number}项: the quoted row does not read “{head}… {target}”: {quote}")
+        raise ValueError(f"第{number}项：引用的原表行不是“{head}… {target}”：{quote}")
     return quote[len(head) : -len(tail)].strip()
 
 
@@ -62,11 +62,11 @@ def _base(value: Fraction | None, printed: str, number: int) -> Decimal | None:
     """The 2018 value, keeping the printed decimals (“2.0”, not 2); checked against the parameter."""
     if value is None:
         if printed != "-":
-            raise ValueError(f"第{number}项: the row prints {printed!r} but no base parameter is given")
+            raise ValueError(f"第{number}项：原表印有 {printed!r}，但没有给出基期参数")
         return None
     shown = Decimal(printed)
     if Fraction(shown) != value:
-        raise ValueError(f"第{number}项: base parameter {value} differs from the printed {printed!r}")
+        raise ValueError(f"第{number}项：基期参数 {value} 与原表印的 {printed!r} 不同")
     return shown
 
 

@@ -107,7 +107,7 @@ class Enterprise(Strict):
     def _one_row_per_year(self) -> Enterprise:
         years = [a.year for a in self.annual]
         if len(set(years)) != len(years):
-            raise ValueError("annual: a year appears twice")
+            raise ValueError("annual：同一年度出现两次")
         return self
 
 
@@ -178,13 +178,13 @@ class Competition(Strict):
     @model_validator(mode="after")
     def _milestones_in_order(self) -> Competition:
         if self.started_on is not None and self.contract_signed_on is None:
-            raise ValueError("started_on given without contract_signed_on")
+            raise ValueError("给出 started_on 时须同时给出 contract_signed_on")
         if self.ended_on is not None and self.started_on is None:
-            raise ValueError("ended_on given without started_on")
+            raise ValueError("给出 ended_on 时须同时给出 started_on")
         if self.contract_signed_on and self.started_on and self.started_on < self.contract_signed_on:
-            raise ValueError("started_on is before contract_signed_on")
+            raise ValueError("started_on 早于 contract_signed_on")
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValueError("ended_on is before started_on")
+            raise ValueError("ended_on 早于 started_on")
         return self
 
 

@@ -32,8 +32,7 @@ class RestDays:
                     first, last = parameter.values[0].start.year, parameter.values[-1].start.year
                     raise InputError(
                         FIELD,
-                        f"the publicity period reaches {year}, but holiday arrangements are recorded for "
-                        f"{first}–{last} only ({name})",
+                        f"公示期延续到 {year} 年，但节假日安排只登记了 {first}–{last} 年（{name}）",
                     )
                 value = self._ctx.param(name, dt.date(year, 1, 1)).value
                 found.append({dt.date.fromisoformat(d) for d in str(value).split()})

@@ -40,18 +40,17 @@ def check(ctx: Context) -> None:
     for row in np.flatnonzero(hosts != ""):
         field = f"projects[{row}].host_zone"
         if projects["kind"][row] != "centre":
-            errors.append(InputError(field, "only a 海外营运中心 (kind: centre) lies inside a zone"))
+            errors.append(InputError(field, "只有海外营运中心（kind: centre）才位于合作区内"))
         elif host_rows[row] == row:
-            errors.append(InputError(field, "a centre cannot be its own zone"))
+            errors.append(InputError(field, "海外营运中心不能以自身为所在合作区"))
         elif host_rows[row] >= 0 and projects["kind"][host_rows[row]] != "zone":
-            errors.append(InputError(field, f"project {hosts[row]!r} is not a 境外经贸合作区 (kind: zone)"))
+            errors.append(InputError(field, f"项目 {hosts[row]!r} 不是境外经贸合作区（kind: zone）"))
     errors.extend(_publicity_errors(ctx))
     if ctx.year == DOC.applies_from.year and len(ctx.table("carried_in")):
         errors.append(
             InputError(
                 "carried_in[0]",
-                f"{ctx.year} is the first year of the pilot (一（一）“实施时间为2018-2020年”): "
-                "nothing can be carried over into it",
+                f"{ctx.year} 年是试点的第一年（一（一）“实施时间为2018-2020年”）：没有可结转至该年度的资金",
             )
         )
     if errors:
@@ -75,16 +74,16 @@ def _publicity_errors(ctx: Context) -> list[InputError]:
         return [
             InputError(
                 field,
-                f"{start} is before the year concerned {ctx.year}: the {ctx.year} allocation "
-                "(按照年度试点实施方案……按分值在专项资金总额内按比例予以分配) cannot be publicised before its year",
+                f"{start} 早于所属年度 {ctx.year} 年：{ctx.year} 年度的分配"
+                "（按照年度试点实施方案……按分值在专项资金总额内按比例予以分配）不能在该年度之前公示",
             )
         ]
     if ctx.reading(IN_FORCE) == "from_issue" and start < ISSUED_ON:
         return [
             InputError(
                 field,
-                f"{start} is before {ISSUED_ON}, the day the 办法 took effect (“自印发之日起实施”); "
-                "choose reading wswl-2019-130.pay.in_force = pilot_years to apply it to earlier publicity",
+                f"{start} 早于办法的施行日期 {ISSUED_ON}（“自印发之日起实施”）；"
+                "如需适用于此前的公示，请选择解释口径 wswl-2019-130.pay.in_force = pilot_years",
             )
         ]
     return []

@@ -99,7 +99,7 @@ def _decided_rates(ctx: Context) -> list[InputError]:
     return [
         InputError(
             f"financial_institutions[{row}].decided_rate",
-            f"exceeds the maximum of {float(max_rate * 100):g}% (属地财政部门可按照不超过2%的比例给予奖励)",
+            f"超过上限 {float(max_rate * 100):g}%（属地财政部门可按照不超过2%的比例给予奖励）",
         )
         for row in np.flatnonzero(too_high)
     ]

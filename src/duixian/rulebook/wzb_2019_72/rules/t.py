@@ -101,37 +101,37 @@ def _row_errors(ctx: Context, field: str) -> list[InputError]:
         ind = INDICATORS[key]
         if ind.per_place == "county" and place not in COUNTIES:
             errors.append(
-                InputError(f"{path}.place", f"{key} is counted per county: name one of {'、'.join(COUNTIES)}")
+                InputError(f"{path}.place", f"{key} 按县（市、区）统计：place 应为{'、'.join(COUNTIES)}之一")
             )
         elif ind.per_place == "belt" and not place:
-            errors.append(InputError(f"{path}.place", f"{key} is counted per 乡村振兴示范带: name the belt"))
+            errors.append(InputError(f"{path}.place", f"{key} 按乡村振兴示范带统计：place 应为示范带名称"))
         elif not ind.per_place and place:
-            errors.append(InputError(f"{path}.place", f"{key} is a city-wide target: leave place empty"))
+            errors.append(InputError(f"{path}.place", f"{key} 是全市指标：place 应留空"))
         value = Decimal(table["value"][row])
         if ind.unit == "count" and value != value.to_integral_value():
-            errors.append(InputError(f"{path}.value", f"{key} is a count: a whole number is expected"))
+            errors.append(InputError(f"{path}.value", f"{key} 是个数：应为整数"))
         if ind.unit == "yuan" and value != value.quantize(Decimal("0.01")):
-            errors.append(InputError(f"{path}.value", "an amount in yuan has at most two decimals"))
+            errors.append(InputError(f"{path}.value", "金额（元）的小数超过两位（精确到分）"))
         if ind.unit == "percent" and value > 100:
-            errors.append(InputError(f"{path}.value", f"{key} is a share in percent: at most 100"))
+            errors.append(InputError(f"{path}.value", f"{key} 是百分比：不能超过 100"))
         year = int(table["year"][row])
         if field == "observations" and not first <= year <= last:
             errors.append(
                 InputError(
                     f"{path}.year",
-                    f"{year}: the targets of {DOC.number} cover the years {first}–{last} (到2022年)",
+                    f"{year}：{DOC.number}的目标只涵盖 {first}–{last} 年（到2022年）",
                 )
             )
         if field == "bases" and year >= _target_year(ctx, key, record=False):
             errors.append(
                 InputError(
                     f"{path}.year",
-                    f"the base year must come before the target year {_target_year(ctx, key, record=False)}",
+                    f"基期年份应早于目标年份 {_target_year(ctx, key, record=False)}",
                 )
             )
         ident = (str(table["parent"][row]), key, place) + ((str(year),) if field == "observations" else ())
         if ident in seen:
-            errors.append(InputError(path, f"{key} {place} reported twice".replace("  ", " ")))
+            errors.append(InputError(path, f"{key} {place} 重复报送".replace("  ", " ")))
         seen.add(ident)
     return errors
 
@@ -159,8 +159,8 @@ def _custody_history(ctx: Context) -> list[InputError]:
             errors.append(
                 InputError(
                     observations,
-                    f"the custody loan balance at the end of {ctx.year - 1} is needed: "
-                    f"the target for {ctx.year} is growth of {percent_text(growth)} or more over it",
+                    f"必填：{ctx.year - 1} 年末的农民资产授托代管融资贷款余额；"
+                    f"{ctx.year} 年的目标是在此基础上增长 {percent_text(growth)} 以上",
                 )
             )
     return errors

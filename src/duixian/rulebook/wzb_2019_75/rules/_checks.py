@@ -32,8 +32,7 @@ def _units(ctx: Context) -> list[InputError]:
             errors.append(
                 InputError(
                     f"pilots[{row}].implementation_unit_ha",
-                    f"{implementation} 公顷 exceeds the planning unit of {planning} 公顷 "
-                    "(实施单元是规划单元的一部分)",
+                    f"{implementation} 公顷超过规划单元的 {planning} 公顷（实施单元是规划单元的一部分）",
                 )
             )
     return errors
@@ -53,9 +52,9 @@ def _stage_dates(ctx: Context) -> list[InputError]:
     return [
         InputError(
             where[r],
-            f"{dates[r]} is before {DOC.number} was issued ({DOC.applies_from}; reading flow.dates = within_document)"
+            f"{dates[r]} 早于{DOC.number}的印发日期（{DOC.applies_from}；解释口径 flow.dates = within_document）"
             if too_early[r]
-            else f"{dates[r]} is after {DOC.number} ends ({DOC.applies_to})",
+            else f"{dates[r]} 晚于{DOC.number}的有效期（至 {DOC.applies_to}）",
         )
         for r in np.flatnonzero(too_late | too_early)
     ]
@@ -68,13 +67,13 @@ def _levies(ctx: Context) -> list[InputError]:
     sales = ctx.table("pilots.land_sales")
     where = [row_path(ctx.tables, "pilots.land_sales", r) for r in range(len(sales["id"]))]
     errors = [
-        InputError(f"{where[r]}.{name}", "required: the levy actually levied (reading fund.levies = actual)")
+        InputError(f"{where[r]}.{name}", "必填：实际计提的规费（解释口径 fund.levies = actual）")
         for name in REQUIRED_LEVIES
         for r in np.flatnonzero(np.asarray(sales[name]) < 0)
     ]
     levies = sum(np.maximum(np.asarray(sales[name], dtype=np.int64), 0) for name in LEVIES)
     return errors + [
-        InputError(f"{where[r]}.revenue", "the levies entered exceed the land-transfer revenue")
+        InputError(f"{where[r]}.revenue", "所填规费合计超过土地出让收入")
         for r in np.flatnonzero(np.asarray(levies) > np.asarray(sales["revenue"], dtype=np.int64))
     ]
 

@@ -131,7 +131,7 @@ def _check(guarantors: Column, months: Column, years: npt.NDArray[np.int64], yea
     errors = [
         InputError(
             f"guarantor_months[{row}].month",
-            f"{months[row]} is neither in the year concerned {year} nor in the prior year {year - 1}",
+            f"{months[row]} 既不在所属年度 {year} 年，也不在上一年度 {year - 1} 年",
         )
         for row in np.flatnonzero((years != year) & (years != year - 1))
     ]
@@ -141,7 +141,7 @@ def _check(guarantors: Column, months: Column, years: npt.NDArray[np.int64], yea
         for row in np.flatnonzero(first[inverse.reshape(-1)] != np.arange(len(keys))):
             errors.append(
                 InputError(
-                    f"guarantor_months[{row}].month", f"{months[row]} reported twice for {guarantors[row]!r}"
+                    f"guarantor_months[{row}].month", f"{guarantors[row]!r} 的 {months[row]} 报送了两次"
                 )
             )
     if errors:

@@ -60,7 +60,8 @@ def refuse_duplicates(table: str, groups: Column, banks: Column) -> None:
         raise InputErrors(
             [
                 InputError(
-                    f"{table}[{row}].bank", f"a second result for bank {banks[row]!r} in {groups[row]!r}"
+                    f"{table}[{row}].bank",
+                    f"银行 {banks[row]!r} 在 {groups[row]!r} 中已有一条结果，不能再列一条",
                 )
                 for row in repeated
             ]

@@ -82,11 +82,10 @@ def check_applied_on(applied_on: dt.date, year: int, reading: str, params: Param
     if applied_on < IN_FORCE_FROM:
         raise InputError(
             "applied_on",
-            f"{applied_on} is before 温政办〔2019〕76号 came into force on {IN_FORCE_FROM} "
-            f"(附件附则5：“{QUOTE_IN_FORCE}”)",
+            f"{applied_on} 早于温政办〔2019〕76号的施行日期 {IN_FORCE_FROM}（附件附则5：“{QUOTE_IN_FORCE}”）",
         )
     if applied_on < dt.date(year, 1, 1):
-        raise InputError("applied_on", f"{applied_on} is before the year concerned {year} began")
+        raise InputError("applied_on", f"{applied_on} 早于所属年度 {year} 年的开始")
     last_day = IN_FORCE_TO
     if reading == "award_period_next_year":
         next_year = IN_FORCE_TO.year + 1
@@ -95,8 +94,8 @@ def check_applied_on(applied_on: dt.date, year: int, reading: str, params: Param
     if applied_on > last_day:
         raise InputError(
             "applied_on",
-            f"{applied_on} is after the last day applications are accepted, {last_day} "
-            f"(附件附则5：“{QUOTE_IN_FORCE}”; reading {APPLICATION_DATES} = {reading})",
+            f"{applied_on} 晚于受理申请的最后一天 {last_day}"
+            f"（附件附则5：“{QUOTE_IN_FORCE}”；解释口径 {APPLICATION_DATES} = {reading}）",
         )
 
 

@@ -219,7 +219,7 @@ def _check_years(ctx: Context, parents: Column, years: Column) -> None:
             errors.append(
                 InputError(
                     f"series[{series_ids.index(parent)}].observations[{k}].year",
-                    f"{years[row]} is after the year of the case {ctx.year}",
+                    f"{years[row]} 晚于案例的年度 {ctx.year}",
                 )
             )
     raise InputErrors(errors)

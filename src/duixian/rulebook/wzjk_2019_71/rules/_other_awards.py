@@ -68,18 +68,16 @@ def check(ctx: Context) -> None:
                 errors.append(
                     InputError(
                         field,
-                        f"a broadband project is the enterprise's own: expected 'broadband:{enterprise}'",
+                        f"宽带项目是企业自身的项目：应写作“broadband:{enterprise}”",
                     )
                 )
             continue
         table_name, at = found[row]
         owner = ctx.table(table_name)["enterprise"][at] if at >= 0 else None
         if at < 0:
-            errors.append(InputError(field, f"no {table_name} row has id {ref!r}"))
+            errors.append(InputError(field, f"{table_name} 中没有 id 为 {ref!r} 的记录"))
         elif owner != enterprise:
-            errors.append(
-                InputError(field, f"{projects[row]} belongs to enterprise {owner!r}, not {enterprise!r}")
-            )
+            errors.append(InputError(field, f"{projects[row]} 属于企业 {owner!r}，不属于 {enterprise!r}"))
     if errors:
         raise InputErrors(errors)
     ctx.extras["a9.other_awards_checked"] = True

@@ -50,7 +50,7 @@ def quota_places(ranks: IntArray, candidates: BoolArray, quota: int, by: str) ->
                 [
                     InputError(
                         f"ip_works[{r}].review_rank",
-                        f"required: {len(rows)} IPs qualify for {quota} awards a year (第五条)",
+                        f"必填：符合条件的 IP 有 {len(rows)} 个，每年奖励名额为 {quota} 个（第五条），须按评审排名确定",
                     )
                     for r in missing
                 ]
@@ -62,7 +62,7 @@ def quota_places(ranks: IntArray, candidates: BoolArray, quota: int, by: str) ->
                 [
                     InputError(
                         f"ip_works[{r}].review_rank",
-                        f"rank {ranks[r]} is shared across the {quota}th award; the committee must break the tie",
+                        f"评审排名 {ranks[r]} 并列，跨过第 {quota} 个奖励名额：须由专家委员会确定先后",
                     )
                     for r in tied
                 ]

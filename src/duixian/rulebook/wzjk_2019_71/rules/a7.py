@@ -97,7 +97,7 @@ def competition_subsidy(ctx: Context) -> Lines:
     rate = ctx.rate(P + "a7.rate", at_date)
     shares = [ctx.rate(P + f"a7.instalment.{s}", at_date) for s in STAGES]
     if sum(shares) != rate:
-        raise ValueError("a7: the instalments do not add up to the subsidy rate")
+        raise ValueError("a7：各期拨付比例之和不等于补贴比例")
     how = ctx.reading(P + "a7.instalments_when_capped")
     cap_names = sorted(set(TIER_CAPS.values()))
     cap_values = {name: ctx.amount(P + f"a7.cap.{name}", at_date) for name in cap_names}

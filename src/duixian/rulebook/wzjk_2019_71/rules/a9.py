@@ -177,8 +177,8 @@ def _refuse_missing(ctx: Context, enterprise: Column, payable: IntArray, limit: 
         [
             InputError(
                 f"enterprises[{p}].annual",
-                f"local_contribution for {year} is required: 附则3 limits the enterprise's subsidies of "
-                f"{ctx.year} to its {year} local comprehensive contribution (地方综合贡献)",
+                f"必填：{year} 年度的 local_contribution（地方综合贡献）；附则3 规定企业 {ctx.year} 年度"
+                f"所获补贴不超过其 {year} 年度地方综合贡献",
             )
             for p in positions
         ]

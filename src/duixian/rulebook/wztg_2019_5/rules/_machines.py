@@ -34,7 +34,7 @@ def milli(values: Column) -> tuple[Ints, BoolArray]:
 def limit_milli(value: Fraction) -> int:
     scaled = value * MILLI
     if scaled.denominator != 1:
-        raise ValueError(f"limit {value} has more than three decimals")
+        raise ValueError(f"限值 {value} 的小数超过三位")
     return int(scaled)
 
 
