@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import typer
+import typer.main
 from typer.testing import CliRunner
 
 from duixian.cli import LAZY, app
@@ -88,3 +93,22 @@ def test_command_groups_are_imported_only_when_named() -> None:
         assert shown.exit_code == 0 and f"Usage: root {name} " in shown.output, (name, shown.output)
     one = runner.invoke(app, ["demo", "load", "--help"])  # a group of one command stays a group
     assert one.exit_code == 0 and "Usage: root demo load" in one.output
+
+
+def test_every_command_is_described_in_chinese() -> None:
+    """The summary of every command and group (what `--help` lists) is Chinese; only names stay Latin."""
+    names = {"JSON", "Schema", "API", "api", "docs", "YAML", "Parquet", "Apache", "Spark", "CSV", "PNG"}
+    names |= {"SHA", "duixian", "calc", "batch", "check", "bulk", "synthetic", "false"}
+
+    def summaries(command: Any, path: str, ctx: typer.Context) -> Iterator[tuple[str, str]]:
+        yield path, (command.help or "").strip().split("\n")[0]
+        for name in command.list_commands(ctx) if hasattr(command, "list_commands") else []:
+            sub = command.get_command(ctx, name)
+            yield from summaries(sub, f"{path} {name}", typer.Context(sub, parent=ctx))
+
+    root = typer.main.get_command(app)
+    listed = dict(summaries(root, "duixian", typer.Context(root)))
+    assert {"duixian calc", "duixian apply create", "duixian fund carry-over"} <= listed.keys()
+    for path, summary in listed.items():
+        assert re.search(r"[\u4e00-\u9fff]", summary), (path, summary)
+        assert set(re.findall(r"[A-Za-z]{3,}", summary)) <= names, (path, summary)

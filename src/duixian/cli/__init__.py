@@ -77,8 +77,10 @@ app = typer.Typer(
 
 
 @app.command()
-def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False) -> None:
-    """List every rule with the clause it implements."""
+def rules(
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")] = False,
+) -> None:
+    """列出全部规则及其实施的条款。"""
     items = rule_library()
     if as_json:
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
@@ -94,14 +96,12 @@ def rules(as_json: Annotated[bool, typer.Option("--json", help="machine-readable
 @app.command()
 @user_errors
 def calc(
-    case: Annotated[Path, typer.Argument(help="a case file, YAML or JSON (see examples/)")],
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable, with full explanations")] = False,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
-    all_lines: Annotated[
-        bool, typer.Option("--all", help="also explain lines that are not eligible")
-    ] = False,
+    case: Annotated[Path, typer.Argument(help="案例文件，YAML 或 JSON（见 examples/）")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取），含完整说明")] = False,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="只计算这些规则（规则 id）")] = None,
+    all_lines: Annotated[bool, typer.Option("--all", help="也说明不符合条件的各笔")] = False,
 ) -> None:
-    """Compute every amount a case is owed, each with its explanation."""
+    """计算案例应得的各项金额，逐项附说明。"""
     result = calculate_case(read_document(case), rule)
     payload = case_payload(result, include_ineligible=all_lines)
     if as_json:
@@ -147,8 +147,8 @@ def _timing_text(timing: dict[str, Any]) -> str:
 
 @app.command()
 @user_errors
-def schema(document: Annotated[str, typer.Argument(help="document id, e.g. wzb-2019-76")]) -> None:
-    """Print the JSON Schema of a document's case format (every field, its type and meaning)."""
+def schema(document: Annotated[str, typer.Argument(help="文件 id，如 wzb-2019-76")]) -> None:
+    """输出某文件案例格式的 JSON Schema（每个字段及其类型与含义）。"""
     docs = rulebook.documents()
     if document not in docs or docs[document].case_model is None:
         known = [d for d, doc in docs.items() if doc.case_model is not None]

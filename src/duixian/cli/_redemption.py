@@ -29,7 +29,7 @@ ActorRequired = Annotated[
     str,
     typer.Option("--actor", envvar="DUIXIAN_ACTOR", help="操作人（必填，记入审计日志）", show_default=False),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")]
 
 
 def business_date(on: dt.datetime | None) -> dt.date:

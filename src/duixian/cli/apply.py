@@ -68,7 +68,7 @@ def create(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a draft application with its facts (and attachments)."""
+    """创建申请草稿，含事实（及附件）。"""
     data = read_document(facts)
     files = _attachments(attach or [])
     with writing(db) as session:
@@ -103,7 +103,7 @@ def attach(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add attachments to a draft or returned application (each stored with its SHA-256)."""
+    """为草稿或已退回的申请添加附件（每个附件连同其 SHA-256 保存）。"""
     new = _attachments(files)
     with writing(db) as session:
         application = applications.find(session, number)
@@ -127,7 +127,7 @@ def amend(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Replace the facts and/or remove attachments of a draft or returned application."""
+    """替换草稿或已退回申请的事实，和/或删除其附件。"""
     if facts is None and not remove:
         raise InputError("--facts", "须给出新的事实文件（--facts）或要删除的附件（--remove）")
     data = read_document(facts) if facts is not None else None
@@ -154,7 +154,7 @@ def submit(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Submit a draft (or a corrected application) on the business date."""
+    """于业务日期提交草稿（或补正后的申请）。"""
     day = business_date(on)
     with writing(db) as session:
         application = applications.find(session, number)
@@ -172,7 +172,7 @@ def withdraw(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Withdraw an application not yet decided."""
+    """撤回尚未作出决定的申请。"""
     with writing(db) as session:
         applications.withdraw(session, applications.find(session, number), actor, business_date(on), reason)
     out.print(f"申请 {number} 已撤回", highlight=False)
@@ -182,7 +182,7 @@ def withdraw(
 @user_errors
 @database_errors
 def show(number: Number, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """State, frozen amount, explanation summary and history of one application."""
+    """查看一件申请的状态、核定金额、说明摘要与办理记录。"""
     described = reading(db, lambda s: applications.describe(s, applications.find(s, number)))
     if as_json:
         print_json(described)
@@ -201,7 +201,7 @@ def list_(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Applications, newest first (at most 200)."""
+    """列出申请，由新到旧（至多 200 件）。"""
 
     def rows(session: Session) -> list[dict[str, Any]]:
         found = applications.search(session, state=state, uscc=uscc, document=document, year=year)

@@ -25,7 +25,7 @@ app = typer.Typer(help="审计日志：校验与查阅", no_args_is_help=True)
 @user_errors
 @database_errors
 def verify(db: DbOption = None) -> None:
-    """Walk the chain: every entry's hash, sequence number and link to the one before."""
+    """逐条校验哈希链：每条记录的哈希、序号及与前一条的链接。"""
     database = open_database(db)
     with database.snapshot() as session:
         result = audit.verify(session)
@@ -46,11 +46,11 @@ def verify(db: DbOption = None) -> None:
 @user_errors
 @database_errors
 def log(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="newest N entries")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="最新的 N 条")] = 20,
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")] = False,
 ) -> None:
-    """The newest entries, newest first."""
+    """最新的日志记录，由新到旧。"""
     database = open_database(db)
     with database.snapshot() as session:
         entries = audit.entries(session, limit)

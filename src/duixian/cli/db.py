@@ -69,7 +69,7 @@ def open_database(url: str | None) -> Database:
 @user_errors
 @database_errors
 def upgrade(db: DbOption = None) -> None:
-    """Create the tables, or bring them to this program's version (safe to run again)."""
+    """建立数据表，或升级到本程序的版本（可重复运行）。"""
     database = Database(db)
     before = migrate.current_revision(database)
     after = migrate.upgrade(database)
@@ -84,7 +84,7 @@ def upgrade(db: DbOption = None) -> None:
 @user_errors
 @database_errors
 def current(db: DbOption = None) -> None:
-    """Show the schema version of the database and the one this program expects."""
+    """显示数据库的表结构版本及本程序要求的版本。"""
     database = Database(db)
     now, head = migrate.current_revision(database), migrate.head_revision()
     state = "最新" if now == head else "需要运行 duixian db upgrade"

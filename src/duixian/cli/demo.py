@@ -41,7 +41,7 @@ def load(
         ),
     ] = 40,
 ) -> None:
-    """Fill a new database with the synthetic demo (migrating it first) and print what it holds."""
+    """把合成演示数据载入新数据库（先建立表结构），并输出其内容概况。"""
     demo.check_size(size)
     database = Database(db)
     try:

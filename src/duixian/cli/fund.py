@@ -30,7 +30,7 @@ from duixian.storage.redemption import Fund
 from duixian.storage.timestamps import shown
 
 app = typer.Typer(help="资金科目：余额、明细、年度资金录入与结转", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")]
 YearOption = Annotated[int, typer.Option("--year", min=2018, max=2100, help="年度")]
 
 
@@ -56,7 +56,7 @@ def _summary(fund: Fund, pos: ledger.Position) -> dict[str, object]:
 @user_errors
 @database_errors
 def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Every fund with its balance, committed and available amounts."""
+    """列出全部资金科目及其余额、已核定未拨付金额与可用金额。"""
     database = open_database(db)
     with database.snapshot() as session:
         rows = [_summary(f, ledger.position(session, f)) for f in ledger.funds(session)]
@@ -94,7 +94,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The statement: every entry with the running balance; the balance is the sum of the entries."""
+    """资金明细：逐笔记录及累计余额；余额即各笔明细之和。"""
     database = open_database(db)
     with database.snapshot() as session:
         fund = ledger.find_fund(session, code.strip())
@@ -149,7 +149,7 @@ def allocate(
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Enter (part of) a year's pool of 温商务联发〔2019〕130号 (the 办法 gives no yearly amount)."""
+    """录入温商务联发〔2019〕130号某一年度的资金（全部或部分）（办法未规定年度金额）。"""
     day, who, fen = business_date(on), required_actor(actor), fen_of("--amount", amount)
     database = open_database(db)
     with audit.writing(database) as session:
@@ -172,7 +172,7 @@ def carry_over(
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Carry a past year's unspent pool (balance − committed) to the next year (四（一）“结转至下年”)."""
+    """把以往年度未使用的资金（余额 − 已核定未拨付）结转至下一年度（四（一）“结转至下年”）。"""
     day, who = business_date(on), required_actor(actor)
     database = open_database(db)
     with audit.writing(database) as session:

@@ -189,7 +189,7 @@ def check(
     ] = None,
     machine_id: Annotated[str, typer.Option("--id", help="机械编号")] = "M",
     reading: Annotated[list[str] | None, typer.Option("--reading", help="解释口径 开关=选项，可重复")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable, with full explanations")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取），含完整说明")] = False,
     exit_code: Annotated[
         bool,
         typer.Option(
@@ -198,10 +198,10 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Is using this machine here on this day prohibited? Prints the verdict with its explanation.
+    """核查该机械在此地点、此日期是否禁止使用，输出结论及说明。
 
-    With --exit-code the exit status tells the verdict without parsing the output: 1 禁止使用, 0 不在禁止之列,
-    2 bad input. Without it the status is 0 for either verdict.
+    加 --exit-code 时，退出码即表示结论，无需解析输出：1 禁止使用，0 不在禁止之列，2 输入错误。
+    不加时，两种结论的退出码均为 0。
     """
     zone_entry, sample = _zone(zone, half_width)
     numbers, errors = _numbers(
@@ -409,7 +409,7 @@ def bulk(
     ] = None,
     reading: Annotated[list[str] | None, typer.Option("--reading", help="解释口径 开关=选项，可重复")] = None,
 ) -> None:
-    """Check every machine of a registry CSV; write one report row per machine and print a summary.
+    """核查登记表 CSV 中的每台机械：每台写一行核查报告，并输出汇总。
 
     \b
     CSV（UTF-8，首行为表头）列：

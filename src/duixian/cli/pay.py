@@ -32,7 +32,7 @@ from duixian.storage.timestamps import SHANGHAI
 
 app = typer.Typer(help="拨付：拨付批次编排、执行、查询，已拨付资金追回", no_args_is_help=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")]
 OnOption = Annotated[
     str | None, typer.Option("--on", help="业务日期 YYYY-MM-DD（默认：今天，北京时间）", show_default=False)
 ]
@@ -118,7 +118,7 @@ def schedule(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Put every payable application into new batches, one per fund and payer."""
+    """把所有可拨付的申请编入新的拨付批次，每个资金科目与拨付单位一个批次。"""
     day, who = business_date(on), required_actor(actor)
     database = open_database(db)
     with audit.writing(database) as session:
@@ -144,7 +144,7 @@ def execute(
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Pay a whole batch in one transaction; a paid batch is left as it is (exit 0)."""
+    """在一个事务中拨付整个批次；已拨付的批次保持不变（退出码 0）。"""
     day, who = business_date(on), required_actor(actor)
     database = open_database(db)
     with audit.writing(database) as session:
@@ -171,7 +171,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A batch and its payments."""
+    """查看一个拨付批次及其各笔拨付。"""
     database = open_database(db)
     with database.snapshot() as session:
         found = payments.find_batch(session, batch)
@@ -214,7 +214,7 @@ def list_(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every batch (or only open or paid ones)."""
+    """列出全部拨付批次（或只列待拨付或已拨付的批次）。"""
     if state is not None and state not in STATE_NAMES:
         raise InputError("--state", "应为 open（待拨付）或 paid（已拨付）")
     database = open_database(db)
@@ -247,7 +247,7 @@ def clawback(
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Recover (part of) a paid amount into its fund; bar the party only where the clause says so."""
+    """追回已拨付金额（全部或部分）至其资金科目；仅在条款规定时取消该主体的申请资格。"""
     day, who = business_date(on), required_actor(actor)
     fen = None if amount is None else fen_of("--amount", amount)
     if not grounds.strip():

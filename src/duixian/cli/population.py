@@ -41,19 +41,19 @@ app: typer.Typer = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-PopDir = Annotated[Path, typer.Argument(help="a population directory (population.yaml + Parquet tables)")]
+PopDir = Annotated[Path, typer.Argument(help="人群目录（population.yaml 及各表的 Parquet 文件）")]
 
 
 @app.command()
 @user_errors
 def generate(
-    out_dir: Annotated[Path, typer.Option("--out", help="the directory to write")],
-    document: Annotated[str, typer.Option(help="document id")] = "wzb-2019-76",
-    entities: Annotated[int, typer.Option(help="number of enterprises", min=1)] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    year: Annotated[int, typer.Option(help="the year concerned")] = 2020,
+    out_dir: Annotated[Path, typer.Option("--out", help="写入的目录")],
+    document: Annotated[str, typer.Option(help="文件 id，如 wzb-2019-76")] = "wzb-2019-76",
+    entities: Annotated[int, typer.Option(help="企业户数", min=1)] = 10_000,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 0,
+    year: Annotated[int, typer.Option(help="奖补年度")] = 2020,
 ) -> None:
-    """Write a SYNTHETIC population (合成数据, labelled as such) calibrated on the gazette's figures."""
+    """生成合成人群（合成数据，并如此标注），按公报的数字校准。"""
     if document not in GENERATORS:
         raise InputError("document", f"没有“{document}”的合成人群生成器（可选：{'、'.join(GENERATORS)}）")
     start = time.perf_counter()
@@ -71,27 +71,25 @@ def generate(
 def batch(
     populations: Annotated[
         list[Path],
-        typer.Argument(
-            help="a population directory, or several (one per document: evaluated at once, one process each)"
-        ),
+        typer.Argument(help="一个人群目录，或多个（每个文件一个：同时计算，各用一个进程）"),
     ],
-    out_file: Annotated[Path, typer.Option("--out", help="candidates Parquet file to write")],
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    out_file: Annotated[Path, typer.Option("--out", help="写入的候选名单 Parquet 文件")],
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="只计算这些规则（规则 id）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
     chunk: Annotated[
         int | None,
-        typer.Option("--chunk", help="enterprises per chunk: memory bounded by the chunk, not the city"),
+        typer.Option("--chunk", help="每块的企业户数：内存占用以块为限，而非全市"),
     ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
             "--workers",
             min=1,
-            help="processes evaluating chunks (with --chunk, default 1) or populations (default: one per CPU)",
+            help="计算的进程数：分块计算时（--chunk）默认 1；多个人群时默认每个 CPU 一个",
         ),
     ] = None,
 ) -> None:
-    """Evaluate every rule over the population; write one row per payable line; print a summary."""
+    """对人群计算全部规则：每笔应兑现款项写一行，并输出汇总。"""
     if len(populations) > 1:
         if chunk is not None:
             raise InputError("chunk", "--chunk 只能用于一个人群目录")
@@ -263,9 +261,9 @@ def _print_summary(payload: dict[str, Any]) -> None:
 @user_errors
 def case(
     population: PopDir,
-    party: Annotated[list[str], typer.Argument(help="party id(s), e.g. E000123")],
+    party: Annotated[list[str], typer.Argument(help="主体 id（可多个），如 E000123")],
 ) -> None:
-    """Print one enterprise's own case (its rows and the institutions they name) as YAML for `duixian calc`."""
+    """以 YAML 输出某一企业自身的案例（其各行及所涉机构），供 `duixian calc` 使用。"""
     pop_meta = open_population(population)
     raw = read_arrow_tables(population, pop_meta.document)
     parties = party_table(pop_meta.document)  # 76号 parties, 71号 enterprises
@@ -287,10 +285,10 @@ def case(
 @app.command("from-case")
 @user_errors
 def from_case(
-    case_file: Annotated[Path, typer.Argument(help="a case file (YAML/JSON) naming its document")],
-    out_dir: Annotated[Path, typer.Option("--out", help="the population directory to write")],
+    case_file: Annotated[Path, typer.Argument(help="写明 document 的案例文件（YAML/JSON）")],
+    out_dir: Annotated[Path, typer.Option("--out", help="写入的人群目录")],
 ) -> None:
-    """Turn a case into a population directory (synthetic: false; the case's own data)."""
+    """把一个案例转为人群目录（synthetic: false，即案例自身的数据）。"""
     data = dict(read_document(case_file))
     documents = rulebook.documents()
     doc_id = data.pop("document", None)

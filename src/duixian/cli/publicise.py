@@ -52,7 +52,7 @@ def open_(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Open a publicity from the business date."""
+    """自业务日期起开始公示。"""
     with writing(db) as session:
         opened = publicity.open_publicity(
             session,
@@ -78,7 +78,7 @@ def object_(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record an objection raised during the publicity period."""
+    """登记公示期内提出的异议。"""
     with writing(db) as session:
         publicity.raise_objection(
             session, applications.find(session, number), actor, business_date(on), grounds
@@ -92,7 +92,7 @@ def object_(
 def uphold(
     number: Number, actor: ActorRequired, reason: Reason, on: OnOption = None, db: DbOption = None
 ) -> None:
-    """The objection holds: the application returns to review and its grant is released."""
+    """异议成立：申请退回审核，原核定金额释放。"""
     with writing(db) as session:
         publicity.uphold(session, applications.find(session, number), actor, business_date(on), reason)
     out.print(f"申请 {number} 异议成立：退回审核，原核定金额已释放", highlight=False)
@@ -104,7 +104,7 @@ def uphold(
 def dismiss(
     number: Number, actor: ActorRequired, reason: Reason, on: OnOption = None, db: DbOption = None
 ) -> None:
-    """The objection fails: the application stays publicised."""
+    """异议不成立：申请继续公示。"""
     with writing(db) as session:
         publicity.dismiss(session, applications.find(session, number), actor, business_date(on), reason)
     out.print(f"申请 {number} 异议不成立：继续公示", highlight=False)
@@ -119,7 +119,7 @@ def close(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """End a publicity after its last day."""
+    """公示期满后结束公示。"""
     day = business_date(on)
     with writing(db) as session:
         publicity.close(session, publicity.find_publicity(session, number), actor, day)
@@ -134,7 +134,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The publicity: its period and basis, each application, its amount and objections."""
+    """查看公示：公示期与依据，各申请及其金额与异议。"""
     described = reading(db, lambda s: publicity.describe(s, publicity.find_publicity(s, number)))
     if as_json:
         print_json(described)

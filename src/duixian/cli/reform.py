@@ -27,22 +27,18 @@ SHOWN_GAINS = 10
 
 @user_errors
 def reform(
-    reform_file: Annotated[Path, typer.Argument(help="a reform file (YAML): see examples/reforms/")],
+    reform_file: Annotated[Path, typer.Argument(help="改革方案文件（YAML），见 examples/reforms/")],
     population: Annotated[
-        Path, typer.Option("--population", help="a population directory (population.yaml + Parquet tables)")
+        Path, typer.Option("--population", help="人群目录（population.yaml 及各表的 Parquet 文件）")
     ],
     out_dir: Annotated[
         Path | None,
-        typer.Option(
-            "--out", help="directory for results.parquet and summary.json (default reform-results/NAME)"
-        ),
+        typer.Option("--out", help="results.parquet 与 summary.json 的目录（默认 reform-results/方案代号）"),
     ] = None,
-    chart: Annotated[
-        Path | None, typer.Option("--chart", help="draw cost by rule and gains to this PNG")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    chart: Annotated[Path | None, typer.Option("--chart", help="把按规则的支出与受益情况画到此 PNG")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
 ) -> None:
-    """Simulate a reform on a population: cost by rule and district, gainers and losers (改革预算测算)."""
+    """在人群上模拟改革方案：按规则与区县的支出，受益与受损企业（改革预算测算）。"""
     spec = load_reform(reform_file)
     t0 = time.perf_counter()
     pop = open_population(population)

@@ -36,21 +36,21 @@ from duixian.domain.registry_import import ImportReport, import_files
 from duixian.errors import InputError
 
 app = typer.Typer(help="主体登记库：企业与金融机构", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供程序读取）")]
 
 
 @app.command("import")
 @user_errors
 @database_errors
 def import_(
-    files: Annotated[list[Path], typer.Argument(help=".xlsx or .csv files, imported together")],
+    files: Annotated[list[Path], typer.Argument(help=".xlsx 或 .csv 文件，一并导入")],
     db: DbOption = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import parties, qualifications, 亩均 ratings and incidents; all or nothing.
+    """导入主体、资质、亩均评价与事故事件（全部导入或全部不导入）。
 
-    Each table is recognised by its header (a CSV holds one; an .xlsx one per sheet):
+    各表按表头识别（一个 CSV 为一张表；.xlsx 每个工作表一张表）：
 
     主体: 统一社会信用代码, 名称, 主体类型, 政府性融资担保机构, 所在区县, 所有制, 组织形式, 行业, 从业人员,
     营业收入（元）, 资产总额（元）, 企业规模
@@ -61,8 +61,8 @@ def import_(
 
     事故事件: 统一社会信用代码, 年度, 事件类别, 领域, 发生日期, 说明
 
-    Any error: the report lists each (row, column, reason), nothing is imported, exit code 1.
-    Re-importing a USCC updates that party (a blank cell clears the field), never duplicates it.
+    有任何错误时：报告逐条列出（行、列、原因），不导入任何内容，退出码 1。
+    再次导入同一统一社会信用代码即更新该主体（空单元格清空该字段），不会重复建立。
     """
     database = open_database(db)
     report = import_files(database, files, actor_or_user(actor))
@@ -123,7 +123,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Everything the registry holds on one party, and its change history."""
+    """主体登记库中某一主体的全部信息及其变更历史。"""
     try:
         code = parse_uscc(uscc)
     except ValueError as exc:

@@ -31,7 +31,7 @@ Reason = Annotated[str, typer.Option("--reason", help="理由（必填）")]
 @user_errors
 @database_errors
 def start(number: Number, actor: ActorRequired, on: OnOption = None, db: DbOption = None) -> None:
-    """Accept a submitted application for review."""
+    """受理已提交的申请，进入审核。"""
     with writing(db) as session:
         review.start_review(session, applications.find(session, number), actor, business_date(on))
     out.print(f"申请 {number} 已受理审核", highlight=False)
@@ -47,7 +47,7 @@ def approve(
     on: OnOption = None,
     db: DbOption = None,
 ) -> None:
-    """Approve: compute, limit by the ledger, freeze."""
+    """审核通过：计算金额，按资金科目限额核定，冻结结果。"""
     with writing(db) as session:
         application = applications.find(session, number)
         limit = review.approve(session, application, actor, business_date(on), note)
@@ -68,7 +68,7 @@ def approve(
 def reject(
     number: Number, actor: ActorRequired, reason: Reason, on: OnOption = None, db: DbOption = None
 ) -> None:
-    """Refuse support (the computation is frozen with the decision)."""
+    """不予支持（计算结果随决定一并冻结）。"""
     with writing(db) as session:
         review.reject(session, applications.find(session, number), actor, business_date(on), reason)
     out.print(f"申请 {number} 不予支持", highlight=False)
@@ -80,7 +80,7 @@ def reject(
 def return_(
     number: Number, actor: ActorRequired, reason: Reason, on: OnOption = None, db: DbOption = None
 ) -> None:
-    """Return for correction: the applicant may amend facts and attachments, then resubmit."""
+    """退回补正：申请人可修改事实与附件后重新提交。"""
     with writing(db) as session:
         review.return_for_correction(
             session, applications.find(session, number), actor, business_date(on), reason

@@ -71,7 +71,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 8000,
 ) -> None:
-    """Serve the web pages and the JSON API (/api, docs at /docs)."""
+    """提供网页与 JSON API 服务（/api，接口文档见 /docs）。"""
     import uvicorn  # the web stack loads only for this command
 
     from duixian.web import create_app

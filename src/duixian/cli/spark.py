@@ -41,7 +41,7 @@ def evaluate_and_write(
     for item in conf or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise InputError("conf", f"{item!r}: write key=value")
+            raise InputError("conf", f"{item!r}：应写作 key=value")
         settings[key] = value
     t0 = time.perf_counter()
     spark = distributed.session(master, conf=settings)
@@ -73,17 +73,15 @@ def evaluate_and_write(
 @app.command("batch")
 @user_errors
 def batch(
-    population: Annotated[str, typer.Argument(help="population directory (local path, hdfs://, s3a://)")],
-    out_dir: Annotated[str, typer.Option("--out", help="output directory for the candidates (Parquet)")],
-    master: Annotated[str, typer.Option(help="Spark master; '' = as spark-submit set it")] = "local[2]",
-    partitions: Annotated[
-        int | None, typer.Option(help="partitions (default: Spark's parallelism)", min=1)
-    ] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="only these rule ids")] = None,
-    conf: Annotated[list[str] | None, typer.Option("--conf", help="Spark setting key=value")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    population: Annotated[str, typer.Argument(help="人群目录（本地路径、hdfs://、s3a://）")],
+    out_dir: Annotated[str, typer.Option("--out", help="候选名单的输出目录（Parquet）")],
+    master: Annotated[str, typer.Option(help="Spark master；'' 表示沿用 spark-submit 的设置")] = "local[2]",
+    partitions: Annotated[int | None, typer.Option(help="分区数（默认：Spark 的并行度）", min=1)] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="只计算这些规则（规则 id）")] = None,
+    conf: Annotated[list[str] | None, typer.Option("--conf", help="Spark 设置 key=value")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
 ) -> None:
-    """Evaluate every rule over the population on Spark; equal, line by line, to `duixian batch`."""
+    """在 Spark 上对人群计算全部规则；结果与 `duixian batch` 逐行一致。"""
     payload = evaluate_and_write(population, out_dir, master or None, partitions, rule, conf)
     if as_json:
         print_json(payload)

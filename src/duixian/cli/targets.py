@@ -26,23 +26,21 @@ app: typer.Typer = typer.Typer(
 )
 
 
-Observations = Annotated[
-    Path, typer.Argument(help="observed values by year: a case of wzf-2019-18 (YAML/JSON)")
-]
+Observations = Annotated[Path, typer.Argument(help="逐年观测值：wzf-2019-18 的案例（YAML/JSON）")]
 
 
 def _result(path: Path) -> Result:
     data: dict[str, Any] = dict(read_document(path))
     document = data.setdefault("document", DOCUMENT)
     if document != DOCUMENT:
-        raise InputError("document", f"targets are those of {DOCUMENT}, not {document!r}")
+        raise InputError("document", f"只适用于 {DOCUMENT} 的案例，此处为 {document!r}")
     return calculate_case(data)
 
 
 @app.command()
 @user_errors
 def show(observations: Observations) -> None:
-    """A table: each indicator and year observed, its path value, progress and verdict."""
+    """进度表：每项指标、每个观测年度的路径值、进度与结论。"""
     result = _result(observations)
     series = result.context.tables["series"]
     for sid, label, source in zip(series["id"], series["label"], series["source"], strict=True):
@@ -82,9 +80,9 @@ def target_shown(printed: str, comparison: str) -> str:
 @user_errors
 def chart(
     observations: Observations,
-    to: Annotated[Path, typer.Option("--out", help="the PNG to write")] = Path("targets.png"),
+    to: Annotated[Path, typer.Option("--out", help="写入的 PNG 文件")] = Path("targets.png"),
 ) -> None:
-    """A PNG: one panel per indicator with its straight path, target and observed points."""
+    """进度图（PNG）：每项指标一幅，含直线路径、目标与观测值。"""
     from duixian.charts.targets import draw  # matplotlib only when a chart is asked for
 
     written = draw(_result(observations), to)

@@ -54,7 +54,7 @@ class Strict(BaseModel):
 class CaseBase(Strict):
     """What every document's case has: the year concerned and the readings chosen."""
 
-    year: int = Field(description="the year concerned (奖补年度)")
+    year: int = Field(description="奖补年度")
     readings: dict[str, str] = {}
 
 
