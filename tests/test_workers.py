@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -48,39 +49,35 @@ def test_a_driver_without_threads_forks_its_workers_ready_to_work(tmp_path: Any)
     assert found == {"parsed": 1, "pandas": True, "context": "fork"}
 
 
-def test_a_driver_running_a_thread_spawns_its_workers() -> None:
+def _first_task_beside_a_thread(initializer: Callable[[], object] | None) -> tuple[dict[str, Any], str]:
+    """What a pool's worker finds at its first task, and the pool's start method, the driver running
+    a second Python thread meanwhile."""
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait, daemon=True)
     thread.start()
     try:
         assert not can_fork()
-        pool = worker_pool(1)
+        pool = worker_pool(1, initializer=initializer)
         try:
-            found = pool.submit(_state).result()
+            return pool.submit(_state).result(), pool._mp_context.get_start_method()
         finally:
             pool.shutdown()
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_driver_running_a_thread_spawns_its_workers() -> None:
+    found, method = _first_task_beside_a_thread(None)
     # A new interpreter: nothing parsed before its task (no initializer was given).
     assert found["parsed"] == 0
-    assert pool._mp_context.get_start_method() == "spawn"
+    assert method == "spawn"
 
 
 def test_a_spawned_worker_runs_its_initializer_first() -> None:
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait, daemon=True)
-    thread.start()
-    try:
-        pool = worker_pool(1, initializer=rulebook.load)
-        try:
-            found = pool.submit(_state).result()
-        finally:
-            pool.shutdown()
-    finally:
-        stop.set()
-        thread.join()
+    found, method = _first_task_beside_a_thread(rulebook.load)
     assert found["parsed"] == 1
+    assert method == "spawn"
 
 
 @pytest.mark.parametrize("auto_refresh, threads_added", [(False, 0), (True, 1)])
