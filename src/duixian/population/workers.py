@@ -1,7 +1,7 @@
 """How a batch starts its worker processes: forked from the driver where that is safe, else spawned.
 
 A spawned worker starts a new interpreter: it imports numpy, pyarrow and duixian, parses the rulebook
-and, on its first conversion to numpy, pyarrow's pandas (0.5–0.8 s on the reference machine). That
+and, on its first conversion to numpy, pyarrow's pandas (about 0.5–0.7 s on the reference machine). That
 time sat on the critical path: at 10^6 the second document's worker started its population when the
 driver was nearly done with the first, and at 10^7 the two importing workers took CPU from the
 driver's plan and shuffle. A forked worker starts with all of that done, and with the driver's
@@ -11,7 +11,7 @@ A fork copies only the thread that calls it. It is used only when the driver run
 thread (a progress bar's refresh thread, a web server's request threads could hold a lock the child
 would then find held for ever), on Linux, where the native threads present are numpy's OpenBLAS and
 Arrow's (thread pools, jemalloc), which reset themselves in the child (``pthread_atfork``).
-Otherwise the workers are spawned, as before.
+Otherwise the workers are spawned.
 """
 
 from __future__ import annotations
