@@ -17,7 +17,7 @@ import pytest
 from duixian.engine.money import mul_div_round
 from duixian.engine.parameters import DatedValue, Parameter, Source
 from duixian.engine.rules import Lines, keys
-from duixian.engine.tables import cumulative_cap
+from duixian.engine.tables import Table, cumulative_cap
 from duixian.population import batch, open_population
 from duixian.population.synthetic import generate
 from duixian.rulebook.wzb_2019_76.rules import _loans, _local, _parties, c1, g1, g3
@@ -173,6 +173,18 @@ def test_keys_sharing_ids_are_made_text_once_with_the_same_text() -> None:
     assert len(memo) == 1
     assert subject.to_pylist() == ["loan:L1", "loan:L4", "loan:L9"]
     assert project.to_pylist() == batch._text(keys("loan-interest", ids), rows).to_pylist()
+
+
+def test_loan_keys_read_by_rows_give_the_candidates_of_keys_built_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = generate("wzb-2019-76", 3_000, 8, 2020, tmp_path / "pop")
+    by_rows = batch.run_batch(open_population(path))
+    assert "id" not in by_rows.population.tables["loans"]._columns  # no text made of every loan's id
+    monkeypatch.setattr(Table, "view", lambda table, column: table[column])
+    whole = batch.run_batch(open_population(path))
+    assert by_rows.candidates.num_rows > 0 and by_rows.candidates.equals(whole.candidates)
+    assert by_rows.result.total("cash") == whole.result.total("cash")
 
 
 def test_party_facts_combined_per_party_equal_those_gathered_one_by_one(tmp_path: Path) -> None:

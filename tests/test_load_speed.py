@@ -58,6 +58,30 @@ def test_a_column_is_built_once_on_first_read_and_the_table_reads_as_an_eager_on
     assert lazy.take(np.array([2, 0]))["id"].tolist() == ["c", "a"]
 
 
+def test_a_view_builds_only_the_rows_read_until_the_table_builds_the_column() -> None:
+    asked: list[list[int]] = []
+    ids = _objects("a", "b", "c", "d")
+
+    def some(rows: np.ndarray) -> Column:
+        asked.append(rows.tolist())
+        return ids[rows]
+
+    lazy = Table.built_on_read("loans", 4, {"id": lambda: ids.copy()}, build_rows={"id": some})
+    view = lazy.view("id")
+    assert view is lazy.view("id") and len(view) == 4
+    assert view[2] == "c" and view[-1] == "d"
+    assert view[np.array([3, 0])].tolist() == ["d", "a"]
+    assert view[np.array([True, False, True, False])].tolist() == ["a", "c"]
+    assert view[1:3].tolist() == ["b", "c"]
+    assert asked == [[2], [3], [3, 0], [0, 2], [1, 2]] and "id" not in lazy._columns
+    with pytest.raises(IndexError):
+        view[np.array([4])]
+    assert np.asarray(view).tolist() == ids.tolist()  # the whole column: built by the table, and kept
+    assert view[np.array([1])].tolist() == ["b"] and len(asked) == 5
+    eager = Table("loans", {"id": ids})
+    assert eager.view("id") is eager["id"]
+
+
 def test_a_built_column_of_another_length_is_refused() -> None:
     with pytest.raises(ValueError, match="2 rows, not 3"):
         Table.built_on_read("loans", 3, {"id": lambda: _objects("a", "b")})["id"]

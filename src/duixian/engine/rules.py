@@ -23,7 +23,7 @@ import numpy.typing as npt
 from duixian.engine.money import IntArray
 from duixian.engine.parameters import DatedValue, Parameter, ParameterSet
 from duixian.engine.readings import Readings
-from duixian.engine.tables import BoolArray, Column, Table, shared_codes
+from duixian.engine.tables import BoolArray, Column, RowsView, Table, shared_codes
 
 StepUnit = Literal["fen", "bp", "days", "count", "date", "text", "bool", "percent", "number"]
 # cash: money paid; deposit: fiscal deposits allocated (76号 c9); investment: money the government
@@ -52,9 +52,10 @@ class Keys:
     ``==`` or ``np.asarray(keys)`` give exactly what the eager column would.
     """
 
-    def __init__(self, prefix: str, ids: Column) -> None:
+    def __init__(self, prefix: str, ids: Column | RowsView) -> None:
         self.prefix = prefix
-        self.ids = np.asarray(ids, dtype=object)
+        # A table's view of its ids (``Table.view``) is kept as it is: only the rows read become text.
+        self.ids: Column | RowsView = ids if isinstance(ids, RowsView) else np.asarray(ids, dtype=object)
         self._all: Column | None = None
 
     def __len__(self) -> int:
@@ -101,7 +102,7 @@ class Keys:
 KeyColumn = Column | Keys
 
 
-def keys(prefix: str, ids: Column) -> Keys:
+def keys(prefix: str, ids: Column | RowsView) -> Keys:
     """Subject or project keys ``prefix:id`` of lines, built lazily (see :class:`Keys`)."""
     return Keys(prefix, ids)
 
@@ -342,7 +343,7 @@ def make_lines(
 _LONG = 1000  # from this many lines all-zero amounts are looked for (a single case's few: not worth it)
 
 
-def prefixed(prefix: str, ids: Column) -> Column:
+def prefixed(prefix: str, ids: Column | RowsView) -> Column:
     """'loan' + ['L1','L2'] → ['loan:L1', 'loan:L2'] (subject and project keys)."""
     keys: Column = np.add(f"{prefix}:", np.asarray(ids, dtype=object))  # str + str per element, in C
     return keys
@@ -355,7 +356,7 @@ def key_numbers(
     columns: list[KeyColumn],
     rows: list[npt.NDArray[np.intp]],
     texts: Column,
-    distinct: Callable[[Column], bool] = lambda ids: False,
+    distinct: Callable[[Column | RowsView], bool] = lambda ids: False,
 ) -> tuple[list[Codes], Codes, int] | None:
     """One numbering of the keys ``columns[i][rows[i]]`` and of the keys ``texts`` (given as strings):
     equal keys get equal numbers and different keys different ones, as their strings ``prefix:id``
@@ -407,7 +408,7 @@ def key_numbers(
     return codes, plain_codes[start:], width
 
 
-def _ids(column: KeyColumn) -> Column:
+def _ids(column: KeyColumn) -> Column | RowsView:
     assert isinstance(column, Keys)
     return column.ids
 

@@ -23,6 +23,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 Convert = Callable[[], Column]
+ConvertRows = Callable[[npt.NDArray[np.intp]], Column]  # some rows of a column, in the order asked
 Codes = npt.NDArray[np.integer[Any]]
 Categories = tuple[Codes, Column]  # (a number per row, the texts numbered): column == words[codes]
 
@@ -58,6 +59,8 @@ class Table:
         self._scanned: set[str] = set()  # columns searched once without an index
         self._categories: dict[str, Categories] = {}
         self._pending_categories: dict[str, Callable[[], Categories]] = {}
+        self._row_builders: dict[str, ConvertRows] = {}
+        self._views: dict[str, RowsView] = {}
 
     @classmethod
     def built_on_read(
@@ -67,15 +70,19 @@ class Table:
         build: Mapping[str, Convert],
         built: Mapping[str, Column] | None = None,
         categories: Mapping[str, Callable[[], Categories]] | None = None,
+        build_rows: Mapping[str, ConvertRows] | None = None,
     ) -> Table:
         """A table of ``length`` rows whose columns in ``build`` are each built by their function on
         first read (once: later reads get the same array); those in ``built`` are given, and follow.
-        ``categories``: how to build a column's categories (which must equal the column's own build)."""
+        ``categories``: how to build a column's categories (which must equal the column's own build);
+        ``build_rows``: how to build some rows of a column (equal to those rows of its build), for
+        :meth:`view`."""
         table = cls(name, dict(built or {}))
         if table._columns and len(table) != length:
             raise ValueError(f"table {name}: columns of {len(table)} rows, not {length}")
         table._pending = dict(build)
         table._pending_categories = {c: f for c, f in (categories or {}).items() if c in build}
+        table._row_builders = {c: f for c, f in (build_rows or {}).items() if c in build}
         table._order = (*build, *table._columns)
         table._length = length
         return table
@@ -120,6 +127,17 @@ class Table:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order if self._order is not None else self._columns)
+
+    def view(self, column: str) -> Column | RowsView:
+        """``column`` to be read by rows: while the table has not built it and knows how to build some
+        of its rows, a :class:`RowsView` (the same one each time), else the column itself."""
+        known = self._views.get(column)
+        if known is not None:
+            return known
+        build_rows = self._row_builders.get(column)
+        if build_rows is None or column in self._columns:
+            return self[column]
+        return self._views.setdefault(column, RowsView(self, column, build_rows))
 
     def categories(self, column: str) -> Categories:
         """``column`` as (codes, words): ``words[codes]`` equals ``self[column]`` (words may repeat).
@@ -204,6 +222,48 @@ class Table:
         taken = Table(self.name, {k: v[rows] for k, v in self.columns.items()})
         taken._categories = {k: (codes[rows], words) for k, (codes, words) in self._categories.items()}
         return taken
+
+
+class RowsView:
+    """A column of a table read by rows: ``view[rows]`` builds only those rows while the table has not
+    built the whole column, so a city's loan ids become strings only for the loans whose keys are read
+    (the paid ones: a few in a hundred), not for a million. Indexing as an array is indexed (a row, an
+    array of rows, a mask, a slice); ``np.asarray(view)`` is the whole column, built by the table."""
+
+    def __init__(self, table: Table, column: str, build_rows: ConvertRows) -> None:
+        self._table = table
+        self._column = column
+        self._build_rows = build_rows
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"RowsView({self._table.name}.{self._column}, {len(self)} rows)"
+
+    def __getitem__(self, index: Any) -> Any:
+        built = self._table._columns.get(self._column)
+        if built is not None:
+            return built[index]
+        if isinstance(index, (int, np.integer)):
+            return self._rows(np.asarray([index], dtype=np.intp))[0]
+        if isinstance(index, slice):
+            return self._rows(np.arange(len(self), dtype=np.intp)[index])
+        rows = np.asarray(index)
+        if rows.dtype == np.bool_:
+            if len(rows) != len(self):
+                raise IndexError(f"a mask of {len(rows)} rows for {len(self)}")
+            return self._rows(np.flatnonzero(rows))
+        return self._rows(rows.astype(np.intp, copy=False))
+
+    def _rows(self, rows: npt.NDArray[np.intp]) -> Column:
+        n = len(self)
+        if len(rows) and (rows.min() < -n or rows.max() >= n):
+            raise IndexError(f"rows out of {self._table.name}'s {n}")
+        return self._build_rows(np.where(rows < 0, rows + n, rows))
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Column:
+        return np.asarray(self._table[self._column], dtype=dtype)
 
 
 _FEW_KEYS = 64  # keys fewer than a table's rows / this are found by one pass over the column

@@ -933,7 +933,14 @@ def _engine_table(spec: TableSpec, arrow: pa.Table, placed: Mapping[str, Column]
         for f in spec.fields.values()
         if f.encoding == "str" and pa.types.is_dictionary(arrow.column(f.name).type)
     }
-    return Table.built_on_read(spec.name, arrow.num_rows, build, placed, categories)
+    # And any column's rows alone (``Table.view``): a city's loan ids, read only for the paid loans' keys.
+    build_rows = {f.name: partial(_engine_rows, f, arrow.column(f.name)) for f in spec.fields.values()}
+    return Table.built_on_read(spec.name, arrow.num_rows, build, placed, categories, build_rows)
+
+
+def _engine_rows(field: FieldSpec, array: pa.ChunkedArray, rows: npt.NDArray[np.intp]) -> Column:
+    """Those rows of the column ``_engine_column`` builds, in the order given."""
+    return _engine_column(field, array.take(pa.array(rows, type=pa.int64())))
 
 
 def _attach_to_parent(

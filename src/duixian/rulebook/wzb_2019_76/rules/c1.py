@@ -46,8 +46,8 @@ def loan_subsidy(ctx: Context) -> Lines:
     return make_lines(
         "wzb-2019-76.c1",
         beneficiary=loans["borrower"],
-        subject=keys("loan", loans["id"]),
-        project=keys("loan-interest", loans["id"]),
+        subject=keys("loan", loans.view("id")),
+        project=keys("loan-interest", loans.view("id")),
         raw_amount=raw,
         conditions={
             "借款企业为国家高新技术企业、省科技型中小企业、高成长型企业或市级以上小微成长之星": (

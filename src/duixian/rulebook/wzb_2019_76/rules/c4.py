@@ -29,8 +29,8 @@ def _loan_lines(ctx: Context, rule: str, project: str, amount_column: str, amoun
     return make_lines(
         P + rule,
         beneficiary=loans["borrower"],
-        subject=keys("loan", loans["id"]),
-        project=keys(project, loans["id"]),
+        subject=keys("loan", loans.view("id")),
+        project=keys(project, loans.view("id")),
         raw_amount=raw,
         conditions={
             IP_PLEDGE: np.asarray(loans["ip_pledge"], dtype=bool),

@@ -20,7 +20,7 @@ import numpy as np
 
 from duixian.engine.money import format_fen
 from duixian.engine.rules import Context, Lines, RuleSpec, key_numbers
-from duixian.engine.tables import Table, cumulative_cap, shared_codes
+from duixian.engine.tables import Column, RowsView, Table, cumulative_cap, shared_codes
 from duixian.rulebook.wzb_2019_76.document import DOC
 
 QUOTE = (
@@ -230,23 +230,27 @@ def _project_numbers(
     return codes[:-1], codes[-1], count
 
 
-def _distinct_ids(ctx: Context, cash: list[Lines]) -> Callable[[np.ndarray], bool]:
+def _distinct_ids(ctx: Context, cash: list[Lines]) -> Callable[[Column | RowsView], bool]:
     """Whether an array is the id column, known distinct, of a table the rules' lines come from."""
     columns = []
     for name in {DOC.rules[ln.rule_id].lines_from for ln in cash}:
         table = ctx.tables.get(name) if name is not None else None
         if table is not None and "id" in table and table.is_distinct("id"):
-            columns.append(table["id"])
+            columns.append(table.view("id"))  # what the rules' keys hold (not built for this)
     return lambda ids: any(ids is column for column in columns)
+
+
+Members = list[tuple[Lines, np.ndarray, list[str]]]  # per rule: a beneficiary's rows and their projects
 
 
 def _rows_by_beneficiary(
     cash: list[Lines], live: list[np.ndarray], who: list[np.ndarray], sequential: np.ndarray
-) -> dict[str, list[tuple[Lines, np.ndarray]]]:
+) -> dict[str, Members]:
     """For each beneficiary settled one by one (``sequential``: a flag per beneficiary number): its
-    rows in each rule's lines, grouped once (not by a scan of every line per beneficiary, which would
-    grow with the square of the population)."""
-    out: dict[str, list[tuple[Lines, np.ndarray]]] = defaultdict(list)
+    rows in each rule's lines, with their project keys, grouped once (not by a scan of every line per
+    beneficiary, which would grow with the square of the population; the keys read at once per rule,
+    not a lazy key at a time)."""
+    out: dict[str, Members] = defaultdict(list)
     for ln, live_rows, codes in zip(cash, live, who, strict=True):
         chosen = sequential[codes]
         rows, numbers = live_rows[chosen], codes[chosen]
@@ -255,9 +259,11 @@ def _rows_by_beneficiary(
         # Grouped by the beneficiary's number (one per name), rows in line order within a group.
         order = np.argsort(numbers, kind="stable")
         rows, numbers = rows[order], numbers[order]
+        projects = [str(p) for p in np.asarray(ln.project[rows], dtype=object).tolist()]
         starts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])
-        for start, chunk in zip(starts, np.split(rows, starts[1:]), strict=True):
-            out[str(ln.beneficiary[rows[start]])].append((ln, chunk))
+        ends = [*starts[1:].tolist(), len(rows)]
+        for start, end in zip(starts.tolist(), ends, strict=True):
+            out[str(ln.beneficiary[rows[start]])].append((ln, rows[start:end], projects[start:end]))
     return dict(sorted(out.items()))
 
 
@@ -324,17 +330,17 @@ def _cap_vectorised(ln: Lines, rows: np.ndarray, who: np.ndarray, caps: np.ndarr
 
 def _settle_beneficiary(
     beneficiary: str,
-    rows: list[tuple[Lines, np.ndarray]],
+    rows: Members,
     caps: dict[int, np.ndarray],
     prior: dict[tuple[str, str], list[tuple[str, int, bool]]],
 ) -> None:
     remaining: dict[str, int] = {}
     projects: dict[str, list[tuple[Lines, int]]] = defaultdict(list)
-    for ln, mine in rows:
+    for ln, mine, keys in rows:
         if id(ln) in caps:
             remaining[ln.rule_id] = int(caps[id(ln)][mine[0]])
-        for r in mine:
-            projects[str(ln.project[r])].append((ln, int(r)))
+        for r, project in zip(mine.tolist(), keys, strict=True):
+            projects[project].append((ln, r))
     for project, members in projects.items():
         _settle_project(beneficiary, project, members, remaining, prior.get((beneficiary, project), []))
 
