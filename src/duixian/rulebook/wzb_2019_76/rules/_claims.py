@@ -105,7 +105,7 @@ def loss_lines(
     return make_lines(
         P + rule,
         beneficiary=claims["claimant"],
-        subject=keys("claim", claims["id"]),
+        subject=keys("claim", claims.view("id")),
         project=loss_project(claims),
         raw_amount=raw,
         conditions=conditions,

@@ -43,8 +43,8 @@ def securitisation_interest(ctx: Context) -> Lines:
     return make_lines(
         P + "c5a",
         beneficiary=s["enterprise"],
-        subject=keys("securitisation", s["id"]),
-        project=keys("securitisation-interest", s["id"]),
+        subject=keys("securitisation", s.view("id")),
+        project=keys("securitisation-interest", s.view("id")),
         raw_amount=raw,
         conditions={label: supported},
         steps={
@@ -80,8 +80,8 @@ def securitisation_issuer_fees(ctx: Context) -> Lines:
         P + "c5b",
         beneficiary=s["issuer"],
         counterparty=s["enterprise"],
-        subject=keys("securitisation", s["id"]),
-        project=keys("securitisation-fees", s["id"]),
+        subject=keys("securitisation", s.view("id")),
+        project=keys("securitisation-fees", s.view("id")),
         raw_amount=raw,
         conditions=conditions,
         steps={

@@ -91,8 +91,8 @@ def bond_rating_fee(ctx: Context) -> Lines:
     return make_lines(
         P + "c6b",
         beneficiary=issues["issuer"],
-        subject=keys("bond", issues["id"]),
-        project=keys("bond-rating", issues["id"]),
+        subject=keys("bond", issues.view("id")),
+        project=keys("bond-rating", issues.view("id")),
         raw_amount=raw,
         conditions={
             "发行人为民营企业": _local.private_enterprise(ctx, issues["issuer"]),

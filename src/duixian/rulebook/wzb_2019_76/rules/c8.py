@@ -51,8 +51,8 @@ def _fee_lines(
     return make_lines(
         P + rule,
         beneficiary=g["borrower"],
-        subject=keys("guarantee", g["id"]),
-        project=keys("guarantee-fee", g["id"]),
+        subject=keys("guarantee", g.view("id")),
+        project=keys("guarantee-fee", g.view("id")),
         raw_amount=raw,
         conditions=conditions,
         steps={
@@ -169,8 +169,8 @@ def loan_insurance_premium(ctx: Context) -> Lines:
     return make_lines(
         P + "c8d",
         beneficiary=ins["borrower"],
-        subject=keys("insurance", ins["id"]),
-        project=keys("insurance-premium", ins["id"]),
+        subject=keys("insurance", ins.view("id")),
+        project=keys("insurance-premium", ins.view("id")),
         raw_amount=raw,
         conditions={"保证保险费率不超过2%": within},
         steps={
