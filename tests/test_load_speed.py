@@ -4,6 +4,9 @@ where there is some, the size-figures check on the parties without a size class 
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
@@ -80,6 +83,23 @@ def test_a_view_builds_only_the_rows_read_until_the_table_builds_the_column() ->
     assert view[np.array([1])].tolist() == ["b"] and len(asked) == 5
     eager = Table("loans", {"id": ids})
     assert eager.view("id") is eager["id"]
+
+
+def test_a_table_read_through_a_view_is_freed_without_the_cycle_collector() -> None:
+    ids = _objects("a", "b")
+    lazy = Table.built_on_read("loans", 2, {"id": lambda: ids}, build_rows={"id": lambda rows: ids[rows]})
+    view = lazy.view("id")
+    gone = weakref.ref(lazy)
+    was_enabled = gc.isenabled()
+    gc.disable()  # as while a city is evaluated: only reference counting frees
+    try:
+        del lazy
+        assert gone() is not None and view[1] == "b"  # the view keeps its table
+        del view
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def test_a_built_column_of_another_length_is_refused() -> None:

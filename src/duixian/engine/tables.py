@@ -8,6 +8,7 @@ party id) resolved to row positions with :func:`index_of`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import repeat
@@ -60,7 +61,9 @@ class Table:
         self._categories: dict[str, Categories] = {}
         self._pending_categories: dict[str, Callable[[], Categories]] = {}
         self._row_builders: dict[str, ConvertRows] = {}
-        self._views: dict[str, RowsView] = {}
+        # Held weakly: a view holds its table, and a table holding its views would make a cycle that
+        # only the cycle collector frees (paused while a city is evaluated: a chunk's tables would stay).
+        self._views: weakref.WeakValueDictionary[str, RowsView] = weakref.WeakValueDictionary()
 
     @classmethod
     def built_on_read(
@@ -120,6 +123,7 @@ class Table:
         # Two threads reading a column at once may both build it: both get the one kept.
         kept = self._columns.setdefault(column, built)
         self._pending.pop(column, None)
+        self._row_builders.pop(column, None)  # (nor what it was built from kept for its views)
         return kept
 
     def __contains__(self, column: object) -> bool:
@@ -130,14 +134,14 @@ class Table:
 
     def view(self, column: str) -> Column | RowsView:
         """``column`` to be read by rows: while the table has not built it and knows how to build some
-        of its rows, a :class:`RowsView` (the same one each time), else the column itself."""
+        of its rows, a :class:`RowsView` (the same one while one is held), else the column itself."""
         known = self._views.get(column)
         if known is not None:
             return known
         build_rows = self._row_builders.get(column)
         if build_rows is None or column in self._columns:
             return self[column]
-        return self._views.setdefault(column, RowsView(self, column, build_rows))
+        return self._views.setdefault(column, RowsView(self, column))
 
     def categories(self, column: str) -> Categories:
         """``column`` as (codes, words): ``words[codes]`` equals ``self[column]`` (words may repeat).
@@ -230,10 +234,9 @@ class RowsView:
     (the paid ones: a few in a hundred), not for a million. Indexing as an array is indexed (a row, an
     array of rows, a mask, a slice); ``np.asarray(view)`` is the whole column, built by the table."""
 
-    def __init__(self, table: Table, column: str, build_rows: ConvertRows) -> None:
+    def __init__(self, table: Table, column: str) -> None:
         self._table = table
         self._column = column
-        self._build_rows = build_rows
 
     def __len__(self) -> int:
         return len(self._table)
@@ -242,9 +245,8 @@ class RowsView:
         return f"RowsView({self._table.name}.{self._column}, {len(self)} rows)"
 
     def __getitem__(self, index: Any) -> Any:
-        built = self._table._columns.get(self._column)
-        if built is not None:
-            return built[index]
+        if self._column not in self._table._row_builders:  # the table has built it: read from that
+            return self._table[self._column][index]
         if isinstance(index, (int, np.integer)):
             return self._rows(np.asarray([index], dtype=np.intp))[0]
         if isinstance(index, slice):
@@ -260,7 +262,10 @@ class RowsView:
         n = len(self)
         if len(rows) and (rows.min() < -n or rows.max() >= n):
             raise IndexError(f"rows out of {self._table.name}'s {n}")
-        return self._build_rows(np.where(rows < 0, rows + n, rows))
+        build_rows = self._table._row_builders.get(self._column)
+        if build_rows is None:  # built by another thread meanwhile
+            return self._table[self._column][rows]
+        return build_rows(np.where(rows < 0, rows + n, rows))
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> Column:
         return np.asarray(self._table[self._column], dtype=dtype)

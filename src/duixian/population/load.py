@@ -933,8 +933,10 @@ def _engine_table(spec: TableSpec, arrow: pa.Table, placed: Mapping[str, Column]
         for f in spec.fields.values()
         if f.encoding == "str" and pa.types.is_dictionary(arrow.column(f.name).type)
     }
-    # And any column's rows alone (``Table.view``): a city's loan ids, read only for the paid loans' keys.
-    build_rows = {f.name: partial(_engine_rows, f, arrow.column(f.name)) for f in spec.fields.values()}
+    # The ids' rows alone (``Table.view``): a city's loan ids, read for the paid loans' keys only.
+    build_rows = {
+        f.name: partial(_engine_rows, f, arrow.column(f.name)) for f in spec.fields.values() if f.name == "id"
+    }
     return Table.built_on_read(spec.name, arrow.num_rows, build, placed, categories, build_rows)
 
 
