@@ -934,9 +934,8 @@ def _engine_table(spec: TableSpec, arrow: pa.Table, placed: Mapping[str, Column]
         if f.encoding == "str" and pa.types.is_dictionary(arrow.column(f.name).type)
     }
     # The ids' rows alone (``Table.view``): a city's loan ids, read for the paid loans' keys only.
-    build_rows = {
-        f.name: partial(_engine_rows, f, arrow.column(f.name)) for f in spec.fields.values() if f.name == "id"
-    }
+    ids = spec.fields.get("id")
+    build_rows = {"id": partial(_engine_rows, ids, arrow.column("id"))} if ids is not None else {}
     return Table.built_on_read(spec.name, arrow.num_rows, build, placed, categories, build_rows)
 
 
