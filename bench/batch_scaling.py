@@ -5,7 +5,11 @@ Prints, per size: input rows, generate / load / evaluate seconds, input rows per
 evaluation, candidates and peak RSS. A size whose time budget runs out is reported as such.
 
 Run: .venv/bin/python bench/batch_scaling.py [--sizes 10000 100000 1000000] [--budget 900]
-     [--documents wzb-2019-76 wzjk-2019-71] [--chunk 250000 --workers 2]
+     [--documents wzb-2019-76 wzjk-2019-71] [--chunk 250000 --workers 2] [--format arrow]
+
+``--format``: the population's table files, Parquet (the default: compact) or uncompressed Arrow IPC
+(5× the disk; the loader memory-maps it and decodes nothing). The time from files to evaluation is
+part of every figure, so the format is printed with them.
 """
 
 from __future__ import annotations
@@ -18,13 +22,23 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from _machine import fresh_memory_line
 
+if TYPE_CHECKING:
+    from duixian.population.write import FileFormat
+
 
 def one(
-    document: str, size: int, seed: int, year: int, finalise: bool, chunk: int, workers: int
+    document: str,
+    size: int,
+    seed: int,
+    year: int,
+    finalise: bool,
+    chunk: int,
+    workers: int,
+    file_format: FileFormat,
 ) -> dict[str, Any]:
     import dataclasses
 
@@ -42,11 +56,12 @@ def one(
             # city begins with that memory in its peak (fork/exec), and so would every worker.
             path = Path(tmp) / "pop"
             command = [sys.executable, __file__, "--generate", str(path), "--document", document]
+            command += ["--format", file_format]
             subprocess.run(
                 [*command, "--one", str(size), "--seed", str(seed), "--year", str(year)], check=True
             )
         else:
-            path = generate(document, size, seed, year, Path(tmp) / "pop")
+            path = generate(document, size, seed, year, Path(tmp) / "pop", file_format)
         t1 = time.perf_counter()
         disk = sum(f.stat().st_size for f in path.iterdir())
         if chunk:
@@ -64,7 +79,7 @@ def one(
         "document": document,
         "entities": size,
         "input_rows": rows,
-        "parquet_mb": round(disk / 1e6, 1),
+        "disk_mb": round(disk / 1e6, 1),
         "generate_s": round(t1 - t0, 2),
         "load_s": round(t2 - t1, 2),
         "evaluate_s": round(run.seconds["evaluate"], 2),
@@ -90,7 +105,7 @@ def _chunked(
         "document": f"{document} (chunks of {chunk}, {workers} workers)",
         "entities": size,
         "input_rows": run["input_rows"],
-        "parquet_mb": round(disk / 1e6, 1),
+        "disk_mb": round(disk / 1e6, 1),
         "generate_s": round(generate_s, 2),
         "load_s": round(run["seconds"]["plan"] + run["seconds"]["shuffle"], 2),
         "evaluate_s": round(run["seconds"]["evaluate"], 2),
@@ -122,12 +137,15 @@ def _run_chunked(path: Path, chunk: int, workers: int) -> dict[str, Any]:
     }
 
 
-def _together(documents: list[str], size: int, seed: int, year: int, workers: int) -> dict[str, Any]:
+def _together(
+    documents: list[str], size: int, seed: int, year: int, workers: int, file_format: FileFormat
+) -> dict[str, Any]:
     """Every document's population evaluated at once (``duixian batch DIR DIR …``: one process each)."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = [Path(tmp) / document for document in documents]
         for document, path in zip(documents, paths, strict=True):
             command = [sys.executable, __file__, "--generate", str(path), "--document", document]
+            command += ["--format", file_format]
             subprocess.run(
                 [*command, "--one", str(size), "--seed", str(seed), "--year", str(year)], check=True
             )
@@ -184,6 +202,7 @@ def main() -> None:
         action="store_true",
         help="also run every document's population at once (duixian batch DIR DIR, --workers processes)",
     )
+    parser.add_argument("--format", choices=["parquet", "arrow"], default="parquet", help="table files")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--run-together", type=Path, nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--run-chunked", type=Path, help=argparse.SUPPRESS)
@@ -194,7 +213,7 @@ def main() -> None:
     if args.generate:
         from duixian.population.synthetic import generate
 
-        generate(args.document, args.one, args.seed, args.year, args.generate)
+        generate(args.document, args.one, args.seed, args.year, args.generate, args.format)
         return
     if args.run_together:
         sys.stdout.write(json.dumps(_run_together(args.run_together, args.workers)) + "\n")
@@ -207,14 +226,22 @@ def main() -> None:
 
         chunk = args.chunk if args.document in PLANS else 0  # the others have no partition plan
         figures = one(
-            args.document, args.one, args.seed, args.year, not args.no_finalise, chunk, args.workers
+            args.document,
+            args.one,
+            args.seed,
+            args.year,
+            not args.no_finalise,
+            chunk,
+            args.workers,
+            args.format,
         )
         sys.stdout.write(json.dumps(figures) + "\n")
         return
-    header = ("document", "entities", "input_rows", "parquet_mb", "generate_s", "load_s", "evaluate_s",
+    header = ("document", "entities", "input_rows", "disk_mb", "generate_s", "load_s", "evaluate_s",
               "finalise_s", "candidates_s", "wall_s", "rows_per_s", "candidates", "peak_rss_mb")  # fmt: skip
     print(
-        "SYNTHETIC populations (合成数据), seed", args.seed, "year", args.year, "; wall_s = load + evaluate"
+        f"SYNTHETIC populations (合成数据), seed {args.seed}, year {args.year}, {args.format} files;"
+        " wall_s = load + evaluate"
     )
     print(fresh_memory_line())
     print(" | ".join(header))
@@ -223,7 +250,7 @@ def main() -> None:
         for document in args.documents:
             command = [sys.executable, __file__, "--one", str(size), "--document", document]
             command += ["--seed", str(args.seed), "--year", str(args.year)]
-            command += ["--chunk", str(args.chunk), "--workers", str(args.workers)]
+            command += ["--chunk", str(args.chunk), "--workers", str(args.workers), "--format", args.format]
             if size > args.no_finalise_above:
                 command.append("--no-finalise")
             try:
@@ -241,7 +268,7 @@ def main() -> None:
             print(" | ".join(str(figures[h]) for h in header), flush=True)
         print(f"all documents, one after another | {size} | wall_s {wall:.2f}", flush=True)
         if args.together and not args.chunk:
-            run = _together(args.documents, size, args.seed, args.year, max(args.workers, 2))
+            run = _together(args.documents, size, args.seed, args.year, max(args.workers, 2), args.format)
             print(
                 f"all documents at once ({max(args.workers, 2)} processes) | {size} | input_rows {run['input_rows']}"
                 f" | wall_s {run['wall']:.2f} | candidates {run['candidates']} | peak_rss_mb {run['peak_rss_mb']}"

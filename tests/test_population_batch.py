@@ -131,6 +131,26 @@ def test_cli_generate_batch_and_case(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_cli_generates_arrow_files_that_replace_parquet_and_evaluate_the_same(tmp_path: Path) -> None:
+    runner = CliRunner()
+    pop, out = tmp_path / "pop", tmp_path / "c.parquet"
+    generate_args = ["population", "generate", "--entities", "150", "--seed", "5", "--out", str(pop)]
+    assert runner.invoke(app, generate_args).exit_code == 0
+    assert runner.invoke(app, ["batch", str(pop), "--out", str(out)]).exit_code == 0
+    from_parquet = pq.read_table(out)
+    tables = sorted(f.stem for f in pop.glob("*.parquet"))
+    result = runner.invoke(app, [*generate_args, "--format", "arrow"])
+    assert result.exit_code == 0, result.output
+    # written over the Parquet population: its files are gone, not left to be read twice
+    assert sorted(f.name for f in pop.iterdir()) == sorted(
+        [*(f"{t}.arrow" for t in tables), "population.yaml"]
+    )
+    assert runner.invoke(app, ["batch", str(pop), "--out", str(out)]).exit_code == 0
+    assert pq.read_table(out).equals(from_parquet)
+    result = runner.invoke(app, [*generate_args, "--format", "csv"])
+    assert result.exit_code == 2 and "--format" in result.output
+
+
 def test_progress_reports_every_counted_step(population_dir: Path) -> None:
     pop = open_population(population_dir)
     steps: list[str] = []

@@ -93,6 +93,24 @@ def test_csv_and_arrow_files_load_like_parquet(tmp_path: Path) -> None:
     assert tables_equal(parquet, open_population(path).tables) == []
 
 
+def test_an_uncompressed_arrow_file_is_read_in_place_not_copied(tmp_path: Path) -> None:
+    """Its columns are the mapped file's pages: reading allocates nothing the size of the table."""
+    from duixian.population.load import read_arrow_tables
+    from duixian.population.memory import reuse_freed_memory
+    from duixian.population.synthetic import generate
+
+    reuse_freed_memory()  # the loader's memory pool, whose allocations are counted below
+    path = generate("wzb-2019-76", 3000, 1, 2020, tmp_path / "p", "arrow")
+    document = rulebook.documents()["wzb-2019-76"]
+    before = pa.total_allocated_bytes()
+    tables = read_arrow_tables(path, document)
+    size = sum(t.nbytes for t in tables.values())
+    assert size > 5 * 10**5
+    assert pa.total_allocated_bytes() - before < size / 100
+    parquet = generate("wzb-2019-76", 3000, 1, 2020, tmp_path / "q")
+    assert tables_equal(open_population(parquet).tables, open_population(path).tables) == []
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 BASE = {

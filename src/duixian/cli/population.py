@@ -32,7 +32,7 @@ from duixian.population.load import META_FILE, open_population, read_arrow_table
 from duixian.population.several import run_several
 from duixian.population.synthetic import GENERATORS
 from duixian.population.synthetic import generate as generate_population
-from duixian.population.write import case_to_arrow, extract_case, party_table, write_population
+from duixian.population.write import FileFormat, case_to_arrow, extract_case, party_table, write_population
 
 app: typer.Typer = typer.Typer(
     help="人群批量兑现（免申即享）：以 Parquet 表描述全市企业，用与单个案例相同的规则计算",
@@ -52,12 +52,19 @@ def generate(
     entities: Annotated[int, typer.Option(help="企业户数", min=1)] = 10_000,
     seed: Annotated[int, typer.Option(help="随机种子")] = 0,
     year: Annotated[int, typer.Option(help="奖补年度")] = 2020,
+    file_format: Annotated[
+        FileFormat,
+        typer.Option(
+            "--format",
+            help="表文件格式：parquet（紧凑）或 arrow（未压缩的 Arrow IPC，读取最快，约占 5 倍磁盘）",
+        ),
+    ] = "parquet",
 ) -> None:
     """生成合成人群（合成数据，并如此标注），按公报的数字校准。"""
     if document not in GENERATORS:
         raise InputError("document", f"没有“{document}”的合成人群生成器（可选：{'、'.join(GENERATORS)}）")
     start = time.perf_counter()
-    path = generate_population(document, entities, seed, year, out_dir)
+    path = generate_population(document, entities, seed, year, out_dir, file_format)
     files = sorted(p.name for p in path.iterdir())
     out.print(
         f"合成人群（SYNTHETIC）已写入 {path}：{entities} 户企业，种子 {seed}，{year} 年，"

@@ -814,7 +814,7 @@ def _read_any(file: Path) -> pa.Table:
         return pq.read_table(file)
     if file.suffix == ".csv":
         return read_csv(file)
-    return feather.read_table(file)
+    return feather.read_table(file, memory_map=True)  # (as the loader: its pages read as touched)
 
 
 def _filter_file(file: Path, column: str, wanted: pa.Array) -> pa.Table:

@@ -19,7 +19,9 @@ fields of the list's item model. A nested list (``Party.qualifications``,
 ``BondIssue.lead_underwriters``) is its own file ``<parent>.<child>.parquet`` (e.g.
 ``parties.qualifications.parquet``) with an extra ``parent`` column holding the parent row's id. An
 absent file is an empty list. ``.arrow``/``.feather`` (Arrow IPC) and ``.csv`` files are read too;
-in CSV every column is text, an empty cell is "not given" and a list is written ``2019;2020``.
+in CSV every column is text, an empty cell is "not given" and a list is written ``2019;2020``. An
+Arrow IPC file is memory-mapped: written uncompressed (``duixian population generate --format
+arrow``), a city loads in about half the time of its Parquet, for five times the disk.
 
 Arrow types (what the writer writes; the loader also casts text and compatible types):
 

@@ -39,7 +39,7 @@ from duixian.population.schema import FieldSpec, TableSpec, population_schema, r
 
 META_FILE = "population.yaml"
 SHOWN_ERRORS = 20
-_SUFFIXES = (".parquet", ".arrow", ".feather", ".csv")
+TABLE_SUFFIXES = (".parquet", ".arrow", ".feather", ".csv")
 
 
 class PopulationMeta(Strict):
@@ -157,8 +157,8 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
         if file.name == META_FILE or file.name.startswith("."):
             continue
         name = file.name.removesuffix(file.suffix)
-        if file.suffix not in _SUFFIXES:
-            errors.add(file.name, f"不是表文件（应为 {'、'.join(_SUFFIXES)}）")
+        if file.suffix not in TABLE_SUFFIXES:
+            errors.add(file.name, f"不是表文件（应为 {'、'.join(TABLE_SUFFIXES)}）")
         elif name not in schema.tables:
             errors.add(file.name, f"{document.id} 没有列表 {name!r}（可有的表：{'、'.join(schema.tables)}）")
         elif name in found:
@@ -179,10 +179,17 @@ def read_arrow_tables(path: Path, document: Document) -> dict[str, pa.Table]:
             elif file.suffix == ".csv":
                 out[name] = read_csv(file)
             else:
-                out[name] = feather.read_table(file)
+                out[name] = _read_arrow(file)
         except (pa.ArrowException, OSError) as exc:
             raise InputError(file.name, f"无法读取：{exc}") from None
     return out
+
+
+def _read_arrow(file: Path) -> pa.Table:
+    """An Arrow IPC file, memory-mapped: uncompressed, its columns are the file's pages, read by the
+    kernel as they are touched, not decoded or copied; a column no rule or check reads costs nothing
+    (76号 at 10^6: load 0.33 s with 55 k page faults, from Parquet 0.55–0.7 s with 140 k)."""
+    return feather.read_table(file, memory_map=True)
 
 
 def _read_parquet(file: Path) -> pa.Table:
@@ -199,7 +206,7 @@ def _read_parquet(file: Path) -> pa.Table:
         return parquet.read()
 
 
-_SMALL_DICTIONARY = 64 * 2**10  # bytes; a writer falls back from a dictionary only past ~1 MiB
+SMALL_DICTIONARY = 64 * 2**10  # bytes; a writer falls back from a dictionary only past ~1 MiB
 
 
 def small_dictionaries(metadata: pq.FileMetaData) -> list[str]:
@@ -215,7 +222,7 @@ def small_dictionaries(metadata: pq.FileMetaData) -> list[str]:
                 continue
             page = chunk.data_page_offset - (chunk.dictionary_page_offset or 0)
             # Small, and under a byte a row: its values repeat (a table of a few ids is read plain).
-            fits = bool(chunk.has_dictionary_page) and 0 < page <= min(_SMALL_DICTIONARY, chunk.num_values)
+            fits = bool(chunk.has_dictionary_page) and 0 < page <= min(SMALL_DICTIONARY, chunk.num_values)
             small[chunk.path_in_schema] = small.get(chunk.path_in_schema, True) and fits
     return [name for name, fits in small.items() if fits]
 

@@ -6,24 +6,28 @@ generator writes Arrow tables directly and the loader checks them like any other
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.feather as feather  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import yaml
 from pydantic import BaseModel
 
 from duixian.engine.case import parse
 from duixian.engine.document import Document
-from duixian.population.load import META_FILE
+from duixian.population.load import META_FILE, SMALL_DICTIONARY, TABLE_SUFFIXES
 from duixian.population.schema import TableSpec, arrow_schema, population_schema
+
+FileFormat = Literal["parquet", "arrow"]
 
 
 def write_population(
@@ -38,20 +42,32 @@ def write_population(
     entities: int | None = None,
     calibration: str = "",
     case: Mapping[str, Any] | None = None,
+    file_format: FileFormat = "parquet",
 ) -> Path:
-    """population.yaml and one Parquet file per non-empty table, columns in the model's order."""
+    """population.yaml and one table file per non-empty table, columns in the model's order: Parquet
+    (compact: a city's 76号 at 10^6 in 46 MB), or ``arrow``, uncompressed Arrow IPC (5× the disk, 244
+    MB; the loader maps it and reads it without decoding: 76号 at 10^6 loads in half the time)."""
     assert document.case_model is not None
     schema = population_schema(document.case_model)
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    unknown = [name for name in tables if name not in schema.tables]
+    if unknown:
+        raise KeyError(f"{document.id} has no list {unknown[0]!r}")
+    # A table written before, in either format, is replaced (or emptied): unlinked, not overwritten, so a
+    # process that has mapped the old file (the loader maps Arrow files) keeps reading it, not a torn one.
+    for name in schema.tables:
+        for suffix in TABLE_SUFFIXES:
+            (path / f"{name}{suffix}").unlink(missing_ok=True)
     for name, table in tables.items():
-        if name not in schema.tables:
-            raise KeyError(f"{document.id} has no list {name!r}")
         if table.num_rows:
             # Money of up to 18 digits stored as Parquet's INT64 decimal, not 16 fixed bytes a value:
             # read 6× faster (a city of 10^7's loans decode in 1.2 s, not 2), the same decimal to a reader.
             complete = _complete(schema.tables[name], table)
-            pq.write_table(complete, path / f"{name}.parquet", store_decimal_as_integer=True)
+            if file_format == "arrow":
+                _write_arrow(complete, path / f"{name}.arrow")
+            else:
+                pq.write_table(complete, path / f"{name}.parquet", store_decimal_as_integer=True)
     meta: dict[str, Any] = {
         "document": document.id,
         "year": year,
@@ -65,6 +81,24 @@ def write_population(
         meta["case"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in case.items()}
     (path / META_FILE).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _write_arrow(table: pa.Table, file: Path) -> None:
+    """An uncompressed Arrow IPC file the loader maps and reads in place: each column in one piece
+    where it fits (the loader would otherwise join the pieces, copying them), and a text column of a
+    few distinct values (a district, a kind) dictionary-encoded, as Parquet's writer would store it
+    (the loader then reads its values once each, not a city's rows of text)."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type):
+            words = pc.unique(column)
+            if words.nbytes <= SMALL_DICTIONARY and words.nbytes < len(column):
+                column = pc.dictionary_encode(column)
+        columns.append(column)
+    table = pa.table(columns, names=table.column_names)
+    with contextlib.suppress(pa.ArrowInvalid):  # (a text column past 2 GiB, 32-bit offsets: in pieces)
+        table = table.combine_chunks()
+    feather.write_feather(table, file, compression="uncompressed", chunksize=max(table.num_rows, 1))
 
 
 def _complete(spec: TableSpec, table: pa.Table) -> pa.Table:

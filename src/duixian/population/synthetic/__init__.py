@@ -16,7 +16,7 @@ from duixian import rulebook
 from duixian.population.synthetic._common import DIVISIONS, Generated
 from duixian.population.synthetic.wzb_2019_76 import CALIBRATION_76, generate_76
 from duixian.population.synthetic.wzjk_2019_71 import generate_71
-from duixian.population.write import write_population
+from duixian.population.write import FileFormat, write_population
 
 GENERATORS: dict[str, Callable[[int, int, int], Generated]] = {
     "wzb-2019-76": generate_76,
@@ -24,7 +24,14 @@ GENERATORS: dict[str, Callable[[int, int, int], Generated]] = {
 }
 
 
-def generate(document_id: str, entities: int, seed: int, year: int, out: Path | str) -> Path:
+def generate(
+    document_id: str,
+    entities: int,
+    seed: int,
+    year: int,
+    out: Path | str,
+    file_format: FileFormat = "parquet",
+) -> Path:
     if document_id not in GENERATORS:
         raise KeyError(f"no synthetic generator for {document_id} (have: {', '.join(GENERATORS)})")
     made = GENERATORS[document_id](entities, seed, year)
@@ -37,6 +44,7 @@ def generate(document_id: str, entities: int, seed: int, year: int, out: Path | 
         seed=seed,
         entities=entities,
         calibration=made.calibration,
+        file_format=file_format,
     )
 
 
