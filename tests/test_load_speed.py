@@ -215,3 +215,37 @@ def test_size_figures_are_required_of_unclassified_parties_only() -> None:
     assert field == "size_class" and bad.tolist() == expected and 0 < sum(expected) < n
     classified = Table("parties", {"size_class": _objects("micro"), "industry": _objects("retail")})
     assert not checks._party_size_figures({"parties": classified}, "parties")[1].any()  # figures unread
+
+
+def test_a_long_reference_column_holds_its_targets_id_strings_and_its_own_text_where_none_is_found() -> None:
+    """``loans.borrower`` of a city names the parties' ids: the very strings, not copies of them."""
+    from duixian import rulebook
+    from duixian.population.write import case_to_arrow
+
+    document = rulebook.documents()["wzb-2019-76"]
+    loan = {"lender": "B1", "principal": "1000000", "start_date": "2020-01-01", "end_date": "2021-01-01"}
+    parties = [
+        {"id": "E1", "size_class": "micro"},
+        {"id": "E2", "size_class": "small"},
+        {"id": "B1", "kind": "bank"},
+    ]
+    loans = [{"id": f"L{i}", "borrower": b, **loan} for i, b in enumerate(["E2", "E1", "E9", "E2"])]
+    _, raw = case_to_arrow(document, {"year": 2020, "parties": parties, "loans": loans})
+    tables = load.arrow_to_tables(document, raw)
+    ids, borrowers = tables["parties"]["id"], tables["loans"]["borrower"]
+    assert borrowers.tolist() == ["E2", "E1", "E9", "E2"]
+    assert borrowers[0] is ids[1] and borrowers[1] is ids[0] and borrowers[3] is ids[1]
+    assert tables["parties"].rows_of(borrowers).tolist() == [1, 0, -1, 1]
+    assert tables["loans"]["lender"][0] is ids[2]  # once the ids are built, every reference shares them
+
+
+def test_a_column_provided_by_the_caller_is_kept_unless_already_built() -> None:
+    built = _objects("a", "b")
+    table = Table.built_on_read("t", 2, {"x": lambda: built, "y": lambda: _objects("c", "d")})
+    given = _objects("a", "b")
+    assert not table.is_built("x") and table.provide("x", given) is given and table["x"] is given
+    assert table["y"].tolist() == ["c", "d"] and table.provide("y", given) is table["y"] is not given
+    with pytest.raises(ValueError, match="1 rows, not 2"):
+        Table.built_on_read("t", 2, {"x": lambda: built}).provide("x", _objects("a"))
+    with pytest.raises(KeyError, match="no column z"):
+        table.provide("z", given)

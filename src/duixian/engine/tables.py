@@ -126,6 +126,24 @@ class Table:
         self._row_builders.pop(column, None)  # (nor what it was built from kept for its views)
         return kept
 
+    def provide(self, column: str, values: Column) -> Column:
+        """A column not yet built, built by the caller another way (values equal to its build's): kept
+        as the column, and returned; a column already built is kept and returned as it was."""
+        if column in self._columns:
+            return self._columns[column]
+        if column not in self._pending:
+            raise KeyError(f"table {self.name} has no column {column}")
+        if len(values) != self._length:
+            raise ValueError(f"table {self.name}: column {column} of {len(values)} rows, not {self._length}")
+        kept = self._columns.setdefault(column, values)
+        self._pending.pop(column, None)
+        self._row_builders.pop(column, None)
+        return kept
+
+    def is_built(self, column: str) -> bool:
+        """Whether ``column`` is held as an array (a loader's table builds its columns on first read)."""
+        return column in self._columns
+
     def __contains__(self, column: object) -> bool:
         return column in self._columns or column in self._pending
 

@@ -628,9 +628,27 @@ def _resolve_references(
         keys = [_keys(conformed[t].column(c)) for t, c in refs]
         rows, distinct = _key_positions(_IdIndex(conformed)[name] if ids is None else ids[name], keys)
         for (t, c), found in zip(refs, rows, strict=True):
+            if table.is_built("id") or 2 * len(found) >= len(table):
+                _share_texts(tables[t], c, conformed[t].column(c), table["id"], found)
             table.remember_rows(tables[t][c], found)
         if distinct:
             table.mark_distinct("id")
+
+
+def _share_texts(
+    table: Table, column: str, arrow: pa.ChunkedArray, target_ids: Column, found: npt.NDArray[np.intp]
+) -> None:
+    """A reference column (``loans.borrower``) built from the ids it names: each found key is the very
+    string of its target's id, not a copy (a city's loans, guarantees and policies name the same
+    million parties: a pointer each, not a string each, 60 MB fewer per column at 10^6); keys found
+    nowhere (an empty one, an error) are built from the column itself."""
+    if table.is_built(column) or not len(target_ids):
+        return
+    values = target_ids[np.maximum(found, 0)]
+    missing = np.flatnonzero(found < 0)
+    if len(missing):
+        values[missing] = _strings(arrow.take(pa.array(missing, type=pa.int64())))
+    table.provide(column, values)
 
 
 def _conform(spec: TableSpec, table: pa.Table, errors: _Errors) -> pa.Table:
