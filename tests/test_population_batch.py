@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
@@ -23,11 +24,12 @@ from duixian.calculator import calculate_case
 from duixian.cli import app
 from duixian.engine.evaluate import Result
 from duixian.engine.rules import RuleSpec
+from duixian.errors import InputErrors
 from duixian.population import open_population
 from duixian.population.batch import run_batch, steps_total
-from duixian.population.load import read_arrow_tables
+from duixian.population.load import read_arrow_tables, tables_equal
 from duixian.population.synthetic import generate
-from duixian.population.write import extract_case
+from duixian.population.write import convert_population, extract_case
 
 ENTITIES = 300
 
@@ -149,6 +151,35 @@ def test_cli_generates_arrow_files_that_replace_parquet_and_evaluate_the_same(tm
     assert pq.read_table(out).equals(from_parquet)
     result = runner.invoke(app, [*generate_args, "--format", "csv"])
     assert result.exit_code == 2 and "--format" in result.output
+
+
+def test_cli_converts_a_population_to_arrow_and_back_to_the_same_tables(tmp_path: Path) -> None:
+    runner = CliRunner()
+    pop, arrow, parquet = tmp_path / "pop", tmp_path / "arrow", tmp_path / "parquet"
+    generate("wzb-2019-76", 120, 9, 2020, pop)
+    result = runner.invoke(app, ["population", "convert", str(pop), "--out", str(arrow)])
+    assert result.exit_code == 0, result.output
+    assert {f.suffix for f in arrow.iterdir()} == {".arrow", ".yaml"}
+    back = ["population", "convert", str(arrow), "--out", str(parquet), "--format", "parquet"]
+    assert runner.invoke(app, back).exit_code == 0
+    original = open_population(pop)
+    for converted in (open_population(arrow), open_population(parquet)):
+        assert converted.meta == original.meta
+        assert tables_equal(original.tables, converted.tables) == []
+    result = runner.invoke(app, ["population", "convert", str(pop), "--out", str(pop)])
+    assert result.exit_code == 2 and "须是另一个目录" in result.output
+
+
+def test_a_population_that_does_not_load_is_not_converted(tmp_path: Path) -> None:
+    pop = generate("wzb-2019-76", 50, 9, 2020, tmp_path / "pop")
+    loans = pq.read_table(pop / "loans.parquet")
+    borrowers = loans.column("borrower").to_pylist()
+    borrowers[3] = "E-NOBODY"
+    pq.write_table(loans.set_column(1, "borrower", pa.array(borrowers)), pop / "loans.parquet")
+    with pytest.raises(InputErrors) as refused:
+        convert_population(pop, tmp_path / "out", "arrow")
+    assert any(e.field == "loans[3].borrower" for e in refused.value.errors)
+    assert not (tmp_path / "out").exists()
 
 
 def test_progress_reports_every_counted_step(population_dir: Path) -> None:

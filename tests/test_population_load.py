@@ -22,7 +22,7 @@ from duixian.engine.identifiers import check_uscc, with_check_character
 from duixian.errors import InputError, InputErrors
 from duixian.population.checks import invalid_uscc, uscc_check_characters
 from duixian.population.load import open_population, tables_equal
-from duixian.population.write import case_to_arrow, write_population
+from duixian.population.write import case_to_arrow, convert_population, write_population
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 # wztg-2019-5 zones: a validator turns a file path or GeoJSON mapping into text, and the text it
@@ -91,6 +91,9 @@ def test_csv_and_arrow_files_load_like_parquet(tmp_path: Path) -> None:
             pa.feather.write_feather(table, file.with_suffix(".arrow"))
         file.unlink()
     assert tables_equal(parquet, open_population(path).tables) == []
+    # and converted back (CSV text typed as the loader types it), the same tables again
+    converted = convert_population(path, tmp_path / "converted", "parquet")
+    assert tables_equal(parquet, open_population(converted).tables) == []
 
 
 def test_an_uncompressed_arrow_file_is_read_in_place_not_copied(tmp_path: Path) -> None:

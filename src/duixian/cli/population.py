@@ -1,6 +1,7 @@
 """`duixian population …`: populations as Parquet tables, evaluated by the same rules as one case.
 
 duixian population generate --document wzb-2019-76 --entities 10000 --seed 7 --year 2020 --out DIR
+duixian population convert DIR --out DIR2 [--format arrow]  (Parquet/CSV → Arrow: loads in half the time)
 duixian population batch DIR --out candidates.parquet      (also `duixian batch DIR …`)
 duixian population case DIR E000123 > e123.yaml            (then `duixian calc e123.yaml`)
 duixian population from-case CASE.yaml --out DIR
@@ -32,7 +33,14 @@ from duixian.population.load import META_FILE, open_population, read_arrow_table
 from duixian.population.several import run_several
 from duixian.population.synthetic import GENERATORS
 from duixian.population.synthetic import generate as generate_population
-from duixian.population.write import FileFormat, case_to_arrow, extract_case, party_table, write_population
+from duixian.population.write import (
+    FileFormat,
+    case_to_arrow,
+    convert_population,
+    extract_case,
+    party_table,
+    write_population,
+)
 
 app: typer.Typer = typer.Typer(
     help="人群批量兑现（免申即享）：以 Parquet 表描述全市企业，用与单个案例相同的规则计算",
@@ -41,6 +49,7 @@ app: typer.Typer = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+FORMAT_HELP = "表文件格式：parquet（紧凑）或 arrow（未压缩的 Arrow IPC：读取最快，约占 5 倍磁盘）"
 PopDir = Annotated[Path, typer.Argument(help="人群目录（population.yaml 及各表的 Parquet 文件）")]
 
 
@@ -52,13 +61,7 @@ def generate(
     entities: Annotated[int, typer.Option(help="企业户数", min=1)] = 10_000,
     seed: Annotated[int, typer.Option(help="随机种子")] = 0,
     year: Annotated[int, typer.Option(help="奖补年度")] = 2020,
-    file_format: Annotated[
-        FileFormat,
-        typer.Option(
-            "--format",
-            help="表文件格式：parquet（紧凑）或 arrow（未压缩的 Arrow IPC，读取最快，约占 5 倍磁盘）",
-        ),
-    ] = "parquet",
+    file_format: Annotated[FileFormat, typer.Option("--format", help=FORMAT_HELP)] = "parquet",
 ) -> None:
     """生成合成人群（合成数据，并如此标注），按公报的数字校准。"""
     if document not in GENERATORS:
@@ -69,6 +72,24 @@ def generate(
     out.print(
         f"合成人群（SYNTHETIC）已写入 {path}：{entities} 户企业，种子 {seed}，{year} 年，"
         f"{time.perf_counter() - start:.2f} 秒；文件：{', '.join(files)}",
+        highlight=False,
+    )
+
+
+@app.command()
+@user_errors
+def convert(
+    population: PopDir,
+    out_dir: Annotated[Path, typer.Option("--out", help="写入的目录（另一个目录）")],
+    file_format: Annotated[FileFormat, typer.Option("--format", help=FORMAT_HELP)] = "arrow",
+) -> None:
+    """把人群目录另存为另一种表文件格式：先做与载入相同的全部检查，写出的能载入为同样的表。"""
+    start = time.perf_counter()
+    path = convert_population(population, out_dir, file_format)
+    size = sum(f.stat().st_size for f in path.iterdir()) / 1e6
+    before = sum(f.stat().st_size for f in population.iterdir() if f.is_file()) / 1e6
+    out.print(
+        f"已写入 {path}（{file_format}）：{size:.1f} MB（原 {before:.1f} MB），{time.perf_counter() - start:.2f} 秒",
         highlight=False,
     )
 

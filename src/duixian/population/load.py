@@ -245,11 +245,10 @@ def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str
     assert document.case_model is not None
     reuse_freed_memory()  # a city's columns come and go from here on: keep freed memory for the next
     schema = population_schema(document.case_model)
+    conformed = typed_tables(
+        document, raw
+    )  # columns that cannot be read stop here: the checks need them typed
     errors = _Errors()
-    conformed: dict[str, pa.Table] = {}
-    for name, spec in schema.tables.items():
-        conformed[name] = _conform(spec, raw[name], errors)
-    errors.raise_if_any()  # columns that cannot be read stop here: the checks below need them typed
     tables: dict[str, Table] = {}
     ids = _IdIndex(conformed)
     for name, spec in schema.tables.items():  # parents before children
@@ -263,6 +262,20 @@ def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str
     errors.raise_if_any()
     _resolve_references(document, conformed, tables, ids)
     return tables
+
+
+def typed_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+    """Each table with exactly its model's columns, in their Arrow types (a CSV's text read as money,
+    dates, lists), as the loader types them before its checks; a column that cannot be is an error
+    naming it."""
+    assert document.case_model is not None
+    errors = _Errors()
+    typed = {
+        name: _conform(spec, raw[name], errors)
+        for name, spec in population_schema(document.case_model).tables.items()
+    }
+    errors.raise_if_any()
+    return typed
 
 
 class _Ids:

@@ -24,7 +24,15 @@ from pydantic import BaseModel
 
 from duixian.engine.case import parse
 from duixian.engine.document import Document
-from duixian.population.load import META_FILE, SMALL_DICTIONARY, TABLE_SUFFIXES
+from duixian.errors import InputError
+from duixian.population.load import (
+    META_FILE,
+    SMALL_DICTIONARY,
+    TABLE_SUFFIXES,
+    open_population,
+    read_arrow_tables,
+    typed_tables,
+)
 from duixian.population.schema import TableSpec, arrow_schema, population_schema
 
 FileFormat = Literal["parquet", "arrow"]
@@ -81,6 +89,31 @@ def write_population(
         meta["case"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in case.items()}
     (path / META_FILE).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def convert_population(source: Path | str, target: Path | str, file_format: FileFormat) -> Path:
+    """A population directory written again in ``file_format`` (with the same population.yaml), after
+    every check the loader makes: what is written loads, to the same tables. A city that receives
+    Parquet or CSV converts once to Arrow and then loads it in half the time, run after run."""
+    source, target = Path(source), Path(target)
+    if target.resolve() == source.resolve():
+        raise InputError("out", "须是另一个目录：转换不改写原来的人群")
+    population = open_population(source)
+    typed = typed_tables(population.document, read_arrow_tables(source, population.document))
+    meta = population.meta
+    return write_population(
+        target,
+        population.document,
+        meta.year,
+        typed,
+        synthetic=meta.synthetic,
+        readings=meta.readings,
+        seed=meta.seed,
+        entities=meta.entities,
+        calibration=meta.calibration,
+        case=meta.case,
+        file_format=file_format,
+    )
 
 
 def _write_arrow(table: pa.Table, file: Path) -> None:
