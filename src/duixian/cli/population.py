@@ -1,4 +1,4 @@
-"""`duixian population …`: populations as Parquet tables, evaluated by the same rules as one case.
+"""`duixian population …`: populations as table files (Parquet, Arrow, CSV), evaluated by the same rules as one case.
 
 duixian population generate --document wzb-2019-76 --entities 10000 --seed 7 --year 2020 --out DIR
 duixian population convert DIR --out DIR2 [--format arrow]  (Parquet/CSV → Arrow: loads in half the time)
@@ -43,14 +43,16 @@ from duixian.population.write import (
 )
 
 app: typer.Typer = typer.Typer(
-    help="人群批量兑现（免申即享）：以 Parquet 表描述全市企业，用与单个案例相同的规则计算",
+    help="人群批量兑现（免申即享）：以表文件（Parquet、Arrow、CSV）描述全市企业，用与单个案例相同的规则计算",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 FORMAT_HELP = "表文件格式：parquet（紧凑）或 arrow（未压缩的 Arrow IPC：读取最快，约占 5 倍磁盘）"
-PopDir = Annotated[Path, typer.Argument(help="人群目录（population.yaml 及各表的 Parquet 文件）")]
+PopDir = Annotated[
+    Path, typer.Argument(help="人群目录（population.yaml 及各表的 Parquet、Arrow 或 CSV 文件）")
+]
 
 
 @app.command()

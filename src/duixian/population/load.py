@@ -245,9 +245,8 @@ def arrow_to_tables(document: Document, raw: Mapping[str, pa.Table]) -> dict[str
     assert document.case_model is not None
     reuse_freed_memory()  # a city's columns come and go from here on: keep freed memory for the next
     schema = population_schema(document.case_model)
-    conformed = typed_tables(
-        document, raw
-    )  # columns that cannot be read stop here: the checks need them typed
+    # Columns that cannot be read stop here: the checks below need them typed.
+    conformed = typed_tables(document, raw)
     errors = _Errors()
     tables: dict[str, Table] = {}
     ids = _IdIndex(conformed)
