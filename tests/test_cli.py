@@ -97,7 +97,20 @@ def test_command_groups_are_imported_only_when_named() -> None:
 
 def test_every_command_is_described_in_chinese() -> None:
     """The summary of every command and group (what `--help` lists) is Chinese; only names stay Latin."""
-    names = {"JSON", "Schema", "API", "api", "docs", "YAML", "Parquet", "Arrow", "Apache", "Spark", "CSV", "PNG"}
+    names = {
+        "JSON",
+        "Schema",
+        "API",
+        "api",
+        "docs",
+        "YAML",
+        "Parquet",
+        "Arrow",
+        "Apache",
+        "Spark",
+        "CSV",
+        "PNG",
+    }
     names |= {"SHA", "duixian", "calc", "batch", "check", "bulk", "synthetic", "false"}
 
     def summaries(command: Any, path: str, ctx: typer.Context) -> Iterator[tuple[str, str]]:
