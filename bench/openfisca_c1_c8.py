@@ -1,13 +1,14 @@
 """duixian against OpenFisca on 76号 clauses 1 and 8, one population, one run.
 
 A SYNTHETIC population (seeded, bench-only generator) of enterprises, each with one loan, one
-guarantee and one small-loan insurance policy, is written once as numpy arrays. Each side then runs
-in its own fresh process (its peak RSS is its own) and turns the same arrays into its inputs:
+guarantee and one small-loan insurance policy, is written once as numpy arrays, and from them, once,
+as duixian's population directory. Each side then runs in its own fresh process (its peak RSS is
+its own) from its input as stored:
 
-- duixian: a population directory (its input as a city stores it), written once from the arrays as
-  uncompressed Arrow IPC files, before either side runs → ``population.load.read_arrow_tables``
-  (memory-mapped) → ``arrow_to_tables`` (the population loader's conversion and checks) →
-  ``engine.evaluate.check_tables`` → ``engine.evaluate.evaluate`` with rule_ids c1, c8a–c8e. The document's g1 scope (附则1 exclusions) applies to every line and its g3
+- duixian: the population directory (uncompressed Arrow IPC files, as a city would keep them) →
+  ``population.load.read_arrow_tables`` (memory-mapped) → ``arrow_to_tables`` (the population
+  loader's conversion and checks) → ``engine.evaluate.check_tables`` → ``engine.evaluate.evaluate``
+  with rule_ids c1, c8a–c8e. The document's g1 scope (附则1 exclusions) applies to every line and its g3
   finaliser settles the lines (c8a/b/c/e of one guarantee: the highest; c1: the 20万 cap per
   enterprise). Money is int64 fen, rates exact fractions.
 - OpenFisca (bench/openfisca_wenzhou): ``SimulationBuilder.build_default_simulation`` +
@@ -398,8 +399,8 @@ def run_openfisca(a: Arrays, dtype: type[np.floating[Any]]) -> tuple[dict[str, A
 
 
 def side(name: str, data: Path, out: Path, profile: bool) -> None:
-    """One side in this (fresh) process (or, as "files", duixian's population written to ``out``); ``data``:
-    the arrays, and beside them duixian's population."""
+    """One side run in this fresh process, ``data`` the arrays (duixian's population beside them); or,
+    as side "files", duixian's population written to ``out`` from the arrays."""
     with np.load(data) as npz:
         a = {k: npz[k] for k in npz.files}
     figures: dict[str, Any]
