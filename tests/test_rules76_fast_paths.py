@@ -18,7 +18,16 @@ from duixian.engine.rules import Context
 from duixian.engine.tables import gather, index_of
 from duixian.rulebook.wzb_2019_76.document import DOC
 from duixian.rulebook.wzb_2019_76.rules import _claims, _guarantors, _parties, c1, g1
-from duixian.rulebook.wzb_2019_76.rules.g4 import size_labels, size_labels_at
+from duixian.rulebook.wzb_2019_76.rules.g4 import (
+    FORM_NAMES,
+    SECTOR_NAMES,
+    SIZE_NAMES,
+    UNCLASSIFIED,
+    size_classes,
+    size_labels,
+    size_labels_at,
+    sizes_at,
+)
 
 KINDS = ("national_high_tech", "high_growth", "leading", "provincial_tech_sme")
 
@@ -34,11 +43,11 @@ def _context(data: dict[str, Any], readings: dict[str, str] | None = None) -> Co
     )
 
 
-def _random_case(seed: int) -> dict[str, Any]:
+def _random_case(seed: int, party_count: int = 60) -> dict[str, Any]:
     rng = random.Random(seed)
     day = dt.date(2017, 1, 1)
     parties: list[dict[str, Any]] = []
-    for i in range(60):
+    for i in range(party_count):
         quals = []
         for _ in range(rng.choice((0, 0, 1, 2, 4))):
             start = day + dt.timedelta(days=rng.randrange(0, 1400))
@@ -110,6 +119,33 @@ def test_qualified_searches_holders_only_with_the_same_answer(seed: int) -> None
     assert _parties.qualified(ctx, KINDS, ids[:0]).tolist() == []
 
 
+@pytest.mark.parametrize("party_count", [60, 1200])  # a case's few rows, and a table compared by words
+def test_size_labels_by_the_registry_words_equal_the_plain_wording(party_count: int) -> None:
+    ctx = _context(_random_case(5, party_count))
+    p = ctx.table("parties")
+    classes = size_classes(ctx)
+    plain, small = [], []
+    for i in range(len(p)):
+        form, registered, size = p["legal_form"][i], p["size_class"][i], classes[i]
+        if form in FORM_NAMES:
+            plain.append(f"{FORM_NAMES[form]}（附则4：属小微企业）")
+        elif registered in SIZE_NAMES:
+            plain.append(f"{SIZE_NAMES[registered]}企业（登记的划型结果）")
+        elif size in SIZE_NAMES:
+            sector = SECTOR_NAMES[p["industry"][i]]
+            plain.append(f"{SIZE_NAMES[size]}企业（按工信部联企业〔2011〕300号第四条划型：{sector}）")
+        else:
+            plain.append(UNCLASSIFIED)
+        small.append(form in FORM_NAMES or size in ("small", "micro"))
+    assert len(set(plain)) >= 8  # every kind of wording is met: registered, classified, forms, none
+    rows = np.asarray([3, -1, 0, len(p) - 1, 3], dtype=np.intp)
+    labels, small_micro = sizes_at(ctx, rows)
+    assert labels.tolist() == [plain[r] if r >= 0 else "" for r in rows]
+    assert small_micro.tolist() == [small[r] if r >= 0 else False for r in rows]
+    assert size_labels(ctx).tolist() == plain
+    assert sizes_at(ctx, np.arange(len(p)))[1].tolist() == small
+
+
 def test_party_facts_gathered_per_row_equal_the_plain_lookups() -> None:
     ctx = _context(_random_case(4))
     p = ctx.table("parties")
@@ -118,8 +154,6 @@ def test_party_facts_gathered_per_row_equal_the_plain_lookups() -> None:
     assert _parties.is_kind(ctx, ids, "bank").tolist() == (gather(p["kind"], rows, "") == "bank").tolist()
     sizes = np.asarray(["small", "micro"], dtype=object)
     forms = np.asarray(["individual_business", "small_micro_owner"], dtype=object)
-    from duixian.rulebook.wzb_2019_76.rules.g4 import size_classes
-
     per_party = np.isin(size_classes(ctx), sizes) | np.isin(p["legal_form"], forms)
     assert _parties.small_micro(ctx, ids).tolist() == gather(per_party, rows, False).tolist()
     labels = size_labels(ctx)

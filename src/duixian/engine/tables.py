@@ -177,6 +177,14 @@ class Table:
         self._pending_categories.pop(column, None)
         return kept
 
+    def categories_at(self, column: str, rows: npt.NDArray[np.intp]) -> Categories:
+        """``self[column][rows]`` as (codes, words): gathered from the table's categories where
+        ``equals`` compares by them (a city's), else those rows numbered as they are (a case's few)."""
+        if not self._by_words(column):
+            return _categories_of(self[column][rows])
+        codes, words = self.categories(column)
+        return codes[rows], words
+
     def isin(self, column: str, values: Any) -> BoolArray:
         """``np.isin(self[column], values)``, each distinct word compared once."""
         if not self._by_words(column):

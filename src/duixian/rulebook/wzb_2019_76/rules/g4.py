@@ -143,35 +143,38 @@ def sizes_at(ctx: Context, rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.o
 
 def _size_labels(ctx: Context, rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.object_], BoolArray]:
     p = ctx.table("parties")
-    classes = size_classes(ctx)
-    sizes = classes[rows]
-    registered = np.asarray(p["size_class"], dtype=object)
-    # Where no party was classified from its figures, the classes are the registry's column itself: a
-    # class is recorded wherever there is one (no second gather of the registry's column).
-    recorded = sizes != "" if classes is registered else registered[rows] != ""
-    forms = p["legal_form"][rows]
-    # Each row gets the number of its words; the words are written once each, not once per row.
+    # Each row gets the number of its words; the words are written once each, not once per row, and
+    # found by the registry's few values (its categories), not by comparing a text per row.
     words = [UNCLASSIFIED]
     small_micro = [False]  # per word: whether the party it names is 小微企业
-    code = np.zeros(len(rows), dtype=np.intp)
 
-    def label(where: npt.NDArray[np.bool_] | npt.NDArray[np.intp], text: str, small: bool) -> None:
-        code[where] = len(words)
+    def word(text: str, small: bool) -> int:
         words.append(text)
         small_micro.append(small)
+        return len(words) - 1
 
-    for size, name in SIZE_NAMES.items():
-        small = size in SMALL_MICRO_SIZES
-        of_size = sizes == size
-        label(of_size & recorded, f"{name}企业（登记的划型结果）", small)
-        classified = np.flatnonzero(of_size & ~recorded)
-        sectors = p["industry"][rows[classified]]  # only the classified rows' sectors are worded
-        for sector in np.unique(sectors):
-            label(
-                classified[sectors == sector],
-                f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）",
-                small,
-            )
-    for form, name in FORM_NAMES.items():
-        label(forms == form, f"{name}（附则4：属小微企业）", True)
+    size_codes, registered = p.categories_at("size_class", rows)
+    # A class is recorded wherever the registry has one; where it has none, size_classes may have
+    # classified the party from its sector's figures (300号 第四条).
+    of_registered = [
+        word(f"{SIZE_NAMES[w]}企业（登记的划型结果）", w in SMALL_MICRO_SIZES) if w in SIZE_NAMES else 0
+        for w in registered.tolist()
+    ]
+    code = np.asarray(of_registered, dtype=np.intp)[size_codes]
+    unrecorded = np.flatnonzero((registered == "")[size_codes])
+    if len(unrecorded):
+        sizes = size_classes(ctx)[rows[unrecorded]]
+        for size, name in SIZE_NAMES.items():
+            classified = unrecorded[sizes == size]
+            sectors = p["industry"][rows[classified]]  # only the classified rows' sectors are worded
+            for sector in np.unique(sectors):
+                label = f"{name}企业（按工信部联企业〔2011〕300号第四条划型：{SECTOR_NAMES.get(str(sector), sector)}）"
+                code[classified[sectors == sector]] = word(label, size in SMALL_MICRO_SIZES)
+    form_codes, forms = p.categories_at("legal_form", rows)
+    # 个体工商户 and 小微企业主 are 小微企业 whatever their size class (附则4).
+    of_form = [
+        word(f"{FORM_NAMES[f]}（附则4：属小微企业）", True) if f in FORM_NAMES else -1 for f in forms.tolist()
+    ]
+    by_form = np.asarray(of_form, dtype=np.intp)[form_codes]
+    code = np.where(by_form >= 0, by_form, code)
     return np.asarray(words, dtype=object)[code], np.asarray(small_micro, dtype=bool)[code]
