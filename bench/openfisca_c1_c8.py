@@ -482,6 +482,16 @@ def compare(fen: npt.NDArray[np.int64], yuan: npt.NDArray[Any]) -> list[str]:
     return lines
 
 
+def _side_figures(name: str, data: Path, options: list[str]) -> dict[str, Any]:
+    """Run one side (``side``) in a fresh process; its figures, the JSON of its last line."""
+    command = [sys.executable, __file__, "--side", name, "--data", str(data), *options]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{name} failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=1_000_000)
@@ -512,19 +522,11 @@ def main() -> None:
         figures, amounts = {}, {}
         for name in ("openfisca", "duixian", CONTROL):
             out = Path(tmp) / f"{name}.npy"
-            command = [sys.executable, __file__, "--side", name, "--data", str(data), "--out", str(out)]
-            done = subprocess.run(
-                command + (["--profile"] if args.profile else []), capture_output=True, text=True
+            figures[name] = _side_figures(
+                name, data, ["--out", str(out)] + (["--profile"] if args.profile else [])
             )
-            if done.returncode:
-                sys.exit(f"{name} failed:\n{done.stderr}")
-            figures[name] = json.loads(done.stdout.strip().splitlines()[-1])
             amounts[name] = np.load(out)
-        command = [sys.executable, __file__, "--side", "join", "--data", str(data)]
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode:
-            sys.exit(f"join failed:\n{done.stderr}")
-        floor = json.loads(done.stdout.strip().splitlines()[-1])
+        floor = _side_figures("join", data, [])
     print(
         f"{'side':10} {'build s':>8} {'calc s':>8} {'total s':>8} {'enterprises/s':>14} {'peak RSS MB':>12} {'Δ RSS MB':>9}"
     )
